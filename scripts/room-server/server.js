@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// Reference Socket.IO room / signalling server for roompeer.
+//
+// Protocol (same event names and payloads as the tutorial "seed" server):
+//   C->S joinRTCRoom(room, user)            S->room usersInRoom(members)   (whole room, newcomer included;
+//                                                                           members = everyone but the joiner)
+//   C->S offer     {sdp, callTo}            S->callTo      getOffer     {sdp, callFrom}
+//   C->S answer    {sdp, answerTo}          S->answerTo    getAnswer    {sdp, answerFrom}
+//   C->S candidate {candidate, candidateTo} S->candidateTo getCandidate {candidate, candidateFrom}
+// Additions (disabled by --seed-mode):
+//   on disconnect, and C->S leaveRTCRoom([room]):  S->room user_exit {id}
+//
+// See README.md for the CLI.
+'use strict';
+
+const fs = require('fs');
+const http = require('http');
+const path = require('path');
+
+let Server;
+try {
+  ({ Server } = require('socket.io'));
+} catch (e) {
+  console.error('room-server: the "socket.io" package is missing; run scripts/setup ' +
+    '(or "npm ci" in scripts/room-server) first.');
+  process.exit(2);
+}
+
+const USAGE = `usage: room-server [--port N] [--host ADDR] [--seed-mode] [--quiet]
+  --port N      TCP port (default 3000; 0 = pick a free port)
+  --host ADDR   address to bind (default 127.0.0.1)
+  --seed-mode   behave exactly like the tutorial server: on disconnect nothing
+                is removed and nothing is emitted; no leaveRTCRoom
+  --quiet       do not log events to stderr (warnings are still printed)
+  -h, --help    show this help`;
+
+function parseArgs(argv) {
+  const opts = { port: 3000, host: '127.0.0.1', seedMode: false, quiet: false };
+  const fail = (msg) => {
+    console.error(`room-server: ${msg}\n${USAGE}`);
+    process.exit(2);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let value;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const takeValue = () => {
+      if (value !== undefined) return value;
+      if (i + 1 >= argv.length) fail(`${arg} needs a value`);
+      return argv[++i];
+    };
+    switch (arg) {
+      case '--port': {
+        const v = takeValue();
+        if (!/^\d+$/.test(v) || Number(v) > 65535) fail(`invalid port "${v}"`);
+        opts.port = Number(v);
+        break;
+      }
+      case '--host':
+        opts.host = takeValue();
+        if (!opts.host) fail('empty --host');
+        break;
+      case '--seed-mode': opts.seedMode = true; break;
+      case '--quiet': opts.quiet = true; break;
+      case '-h':
+      case '--help':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        fail(`unknown argument "${argv[i]}"`);
+    }
+  }
+  return opts;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const log = opts.quiet ? () => {} : (...a) => console.error('room-server:', ...a);
+const warn = (...a) => console.warn('room-server: WARNING:', ...a);
+
+// ---- static page ----------------------------------------------------------
+const PUBLIC_DIR = path.join(__dirname, 'public');
+const STATIC = {
+  '/': ['index.html', 'text/html; charset=utf-8'],
+  '/index.html': ['index.html', 'text/html; charset=utf-8'],
+  '/client.js': ['client.js', 'text/javascript; charset=utf-8'],
+};
+
+function handleHttp(req, res) {
+  const url = new URL(req.url, 'http://localhost');
+  const entry = STATIC[url.pathname];
+  if (!entry || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    res.writeHead(entry ? 405 : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(entry ? 'method not allowed\n' : 'not found\n');
+    return;
+  }
+  fs.readFile(path.join(PUBLIC_DIR, entry[0]), (err, body) => {
+    if (err) {
+      res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('cannot read page\n');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': entry[1], 'Content-Length': body.length, 'Cache-Control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  });
+}
+
+const httpServer = http.createServer(handleHttp);
+const io = new Server(httpServer, { cors: { origin: true } }); // maxHttpBufferSize: default (1e6)
+
+// ---- rooms ----------------------------------------------------------------
+// users[room] = [{...userInfo, id: socketId}, ...]  (same shape as the seed)
+const users = Object.create(null);
+
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNonEmptyString = (v) => typeof v === 'string' && v.length > 0;
+
+function removeFromRoom(socket, room) {
+  const list = users[room];
+  if (!list || !list.some((u) => u.id === socket.id)) return false;
+  users[room] = list.filter((u) => u.id !== socket.id);
+  if (users[room].length === 0) delete users[room];
+  io.to(room).emit('user_exit', { id: socket.id });
+  log(`user_exit room=${JSON.stringify(room)} id=${socket.id}`);
+  return true;
+}
+
+function roomsOf(socket) {
+  return Object.keys(users).filter((room) => users[room].some((u) => u.id === socket.id));
+}
+
+// Relays one of offer/answer/candidate: `data[toField]` names the target socket
+// (or room, as in the seed); the payload field is forwarded unchanged.
+function relay(socket, inEvent, data, toField, payloadField, outEvent, fromField) {
+  if (!isObject(data)) return warn(`${inEvent} from ${socket.id}: payload is not an object, ignored`);
+  if (!isNonEmptyString(data[toField])) return warn(`${inEvent} from ${socket.id}: missing/invalid "${toField}", ignored`);
+  if (data[payloadField] === undefined) return warn(`${inEvent} from ${socket.id}: missing "${payloadField}", ignored`);
+  socket.to(data[toField]).emit(outEvent, { [payloadField]: data[payloadField], [fromField]: socket.id });
+  log(`${inEvent} ${socket.id} -> ${data[toField]}`);
+}
+
+io.on('connection', (socket) => {
+  log(`connect id=${socket.id} addr=${socket.handshake.address}`);
+
+  socket.on('joinRTCRoom', (room, user) => {
+    if (!isNonEmptyString(room)) return warn(`joinRTCRoom from ${socket.id}: room is not a non-empty string, ignored`);
+    if (!isObject(user)) return warn(`joinRTCRoom from ${socket.id}: user info is not an object, ignored`);
+    if (users[room] === undefined) users[room] = [];
+    const entry = { ...user, id: socket.id };
+    const existing = users[room].findIndex((u) => u.id === socket.id);
+    // The seed pushes a duplicate on a repeated join; that is invisible to clients
+    // (members never contain the joiner itself), so default mode just replaces it.
+    if (existing >= 0 && !opts.seedMode) users[room][existing] = entry;
+    else users[room].push(entry);
+    socket.join(room);
+    const members = users[room].filter((u) => u.id !== socket.id);
+    io.to(room).emit('usersInRoom', members);
+    log(`joinRTCRoom room=${JSON.stringify(room)} id=${socket.id} user=${JSON.stringify(user)} members=${members.length}`);
+  });
+
+  socket.on('offer', (data) => relay(socket, 'offer', data, 'callTo', 'sdp', 'getOffer', 'callFrom'));
+  socket.on('answer', (data) => relay(socket, 'answer', data, 'answerTo', 'sdp', 'getAnswer', 'answerFrom'));
+  socket.on('candidate', (data) => relay(socket, 'candidate', data, 'candidateTo', 'candidate', 'getCandidate', 'candidateFrom'));
+
+  if (!opts.seedMode) {
+    // leaveRTCRoom(room) leaves one room; leaveRTCRoom() leaves all of them.
+    socket.on('leaveRTCRoom', (room) => {
+      if (room !== undefined && room !== null && !isNonEmptyString(room)) {
+        return warn(`leaveRTCRoom from ${socket.id}: room is not a string, ignored`);
+      }
+      const mine = roomsOf(socket);
+      const rooms = isNonEmptyString(room) ? mine.filter((r) => r === room) : mine;
+      if (rooms.length === 0) return log(`leaveRTCRoom room=${JSON.stringify(room)} id=${socket.id}: not a member`);
+      for (const r of rooms) {
+        if (r !== socket.id) socket.leave(r); // never leave the private room used for relaying
+        removeFromRoom(socket, r);
+      }
+    });
+  }
+
+  socket.on('disconnect', (reason) => {
+    log(`disconnect id=${socket.id} reason=${reason}`);
+    if (opts.seedMode) return; // the seed keeps stale members and tells nobody
+    for (const room of roomsOf(socket)) removeFromRoom(socket, room);
+  });
+});
+
+// ---- start / stop -----------------------------------------------------------
+httpServer.on('error', (err) => {
+  console.error(`room-server: cannot listen on ${opts.host}:${opts.port}: ${err.message}`);
+  process.exit(1);
+});
+
+httpServer.listen(opts.port, opts.host, () => {
+  const { port } = httpServer.address();
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  process.stdout.write(`room-server listening on http://${host}:${port}\n`);
+  log(`mode=${opts.seedMode ? 'seed' : 'default'}`);
+});
+
+let stopping = false;
+function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal} received, shutting down`);
+  setTimeout(() => process.exit(0), 1000).unref(); // do not hang on stubborn connections
+  io.close(() => process.exit(0)); // disconnects all sockets and closes the http server
+  if (httpServer.closeAllConnections) httpServer.closeAllConnections();
+}
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -1,0 +1,53 @@
+// Everything the command line says, as plain data. Built by options.cpp, read by everyone else.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace rp {
+
+enum class VideoCodec { VP8, VP9, H264 };
+
+struct SourceSpec {
+    std::string kind;    // "test", "v4l2"/"alsa", "none", "auto"
+    std::string device;  // optional device path or ALSA name
+};
+
+struct SinkSpec {
+    std::string kind;  // "fake", "window", "file"
+    std::string dir;   // for "file"
+};
+
+struct Config {
+    std::string server;  // as given
+    std::string ws_url;  // normalized WebSocket endpoint
+    std::string room;
+    std::string name = "roompeer";
+    std::string user_json = "{}";
+    std::string auth_json;
+
+    SourceSpec video{"test", ""};
+    SourceSpec audio{"test", ""};
+    VideoCodec codec = VideoCodec::VP8;
+    int width = 640;
+    int height = 480;
+    int fps = 30;
+    int video_bitrate_kbps = 800;
+    std::vector<SinkSpec> sinks;
+
+    std::vector<std::string> stun{"stun:stun.l.google.com:19302", "stun:stun.services.mozilla.com"};
+    std::vector<std::string> turn;
+    std::vector<std::string> ice_addresses;
+    int latency_ms = 200;
+
+    double duration_s = 0;
+    std::string report_path;
+    int expect_peers = -1;   // -1: no expectation
+    int expect_frames = -1;  // -1: derived (1 with --expect-peers, else none)
+
+    int verbosity = 0;  // -1 quiet, 0 normal, 1+ verbose
+};
+
+const char* codec_name(VideoCodec c);
+
+}  // namespace rp

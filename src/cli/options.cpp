@@ -1,0 +1,228 @@
+#include "cli/options.h"
+
+#include "signal/server_url.h"
+#include "util/json.h"
+
+#include <CLI/CLI.hpp>
+#include <gio/gio.h>
+
+#include <cstdlib>
+#include <sstream>
+
+#ifndef ROOMPEER_VERSION
+#define ROOMPEER_VERSION "0.0.0"
+#endif
+
+namespace rp {
+
+const char* codec_name(VideoCodec c) {
+    switch (c) {
+        case VideoCodec::VP8: return "vp8";
+        case VideoCodec::VP9: return "vp9";
+        case VideoCodec::H264: return "h264";
+    }
+    return "?";
+}
+
+namespace {
+
+std::string check_json_object(const std::string& text, const char* what) {
+    std::string err;
+    JsonPtr node = json::parse(text, &err);
+    if (!node) return std::string(what) + " is not JSON: " + err;
+    if (!json::as_object(node.get())) return std::string(what) + " must be a JSON object";
+    return {};
+}
+
+SourceSpec parse_source(const std::string& text, const char* device_kind) {
+    size_t colon = text.find(':');
+    if (colon == std::string::npos) return {text, ""};
+    return {text.substr(0, colon), text.substr(colon + 1)};
+    (void)device_kind;
+}
+
+std::string validate_source(const SourceSpec& s, const char* device_kind, const char* option) {
+    if (s.kind == "test" || s.kind == "none" || s.kind == "auto" || s.kind == device_kind) {
+        if (!s.device.empty() && s.kind != device_kind)
+            return std::string(option) + ": only " + device_kind + " takes a device";
+        return {};
+    }
+    return std::string(option) + ": '" + s.kind + "' is not one of test, " + device_kind +
+           "[:DEVICE], none, auto";
+}
+
+std::string parse_sink(const std::string& text, SinkSpec& out) {
+    if (text == "fake" || text == "window") {
+        out = {text, ""};
+        return {};
+    }
+    if (text.rfind("file:", 0) == 0 && text.size() > 5) {
+        out = {"file", text.substr(5)};
+        return {};
+    }
+    return "--sink: '" + text + "' is not one of fake, window, file:DIR";
+}
+
+std::string validate_turn(const std::string& url) {
+    // turn(s)://user:pass@host:port
+    size_t sep = url.find("://");
+    std::string scheme = sep == std::string::npos ? "" : url.substr(0, sep);
+    if (scheme != "turn" && scheme != "turns")
+        return "--turn: '" + url.substr(0, 80) + "' must look like turn://user:pass@host:port";
+    size_t at = url.rfind('@');
+    if (at == std::string::npos || url.find(':', sep + 3) > at)
+        return "--turn: the URL needs user:pass@ before the host";
+    if (url.find(':', at) == std::string::npos) return "--turn: the URL needs a :port";
+    return {};
+}
+
+}  // namespace
+
+ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
+    CLI::App app{
+        "roompeer: a headless WebRTC member of Socket.IO video-chat rooms.\n"
+        "Joins ROOM on the room server, calls every member, sends test or capture\n"
+        "audio/video, and decodes, shows or records what every member sends.",
+        "roompeer"};
+    app.set_version_flag("--version", std::string("roompeer ") + ROOMPEER_VERSION);
+    app.get_formatter()->column_width(34);
+
+    std::string video = "test", audio = "test", codec = "vp8", size = "640x480";
+    std::vector<std::string> sinks, stun, turn;
+    int verbose = 0;
+    bool quiet = false;
+
+    auto* g_room = "Room";
+    app.add_option("-s,--server", cfg.server,
+                   "Room server URL: ws://, wss://, http:// or https:// (the Socket.IO path is added when the URL has none)")
+        ->required()->group(g_room);
+    app.add_option("-r,--room", cfg.room, "Room to join")->required()->group(g_room);
+    app.add_option("-n,--name", cfg.name, "Our name, sent as userInfo.name")->capture_default_str()->group(g_room);
+    app.add_option("--user-json", cfg.user_json, "JSON object merged into userInfo")->capture_default_str()->group(g_room);
+    app.add_option("--auth", cfg.auth_json, "JSON object sent as the Socket.IO CONNECT auth payload")->group(g_room);
+
+    auto* g_media = "Media";
+    app.add_option("--video", video, "Video source: test | v4l2[:DEVICE] | none | auto")->capture_default_str()->group(g_media);
+    app.add_option("--audio", audio, "Audio source: test | alsa[:DEVICE] | none | auto")->capture_default_str()->group(g_media);
+    app.add_option("--video-codec", codec, "Video codec we send: vp8 | vp9 | h264")
+        ->capture_default_str()->check(CLI::IsMember({"vp8", "vp9", "h264"}))->group(g_media);
+    app.add_option("--video-size", size, "Capture size WxH")->capture_default_str()->group(g_media);
+    app.add_option("--fps", cfg.fps, "Capture frame rate")->capture_default_str()->check(CLI::Range(1, 120))->group(g_media);
+    app.add_option("--video-bitrate", cfg.video_bitrate_kbps, "Video bitrate in kbit/s")
+        ->capture_default_str()->check(CLI::Range(16, 50000))->group(g_media);
+    app.add_option("--sink", sinks,
+                   "What to do with every member's media, repeatable: fake (decode and count) | window | file:DIR "
+                   "(one Matroska file per member, no re-encoding). Default: window with a display, else fake")
+        ->group(g_media);
+
+    auto* g_ice = "ICE";
+    app.add_option("--stun", stun,
+                   "STUN server URL, repeatable; 'none' disables. Default: stun:stun.l.google.com:19302 and "
+                   "stun:stun.services.mozilla.com")->group(g_ice);
+    app.add_option("--turn", turn, "TURN server turn(s)://user:pass@host:port, repeatable")->group(g_ice);
+    app.add_option("--ice-address", cfg.ice_addresses,
+                   "Gather host candidates only on this local IP, repeatable (loopback allowed). Default: all but loopback")
+        ->group(g_ice);
+    app.add_option("--latency", cfg.latency_ms, "Receive jitter buffer in ms")
+        ->capture_default_str()->check(CLI::Range(0, 10000))->group(g_ice);
+
+    auto* g_run = "Run control";
+    app.add_option("-d,--duration", cfg.duration_s, "Leave after S seconds; 0 runs until SIGINT/SIGTERM")
+        ->capture_default_str()->check(CLI::Range(0.0, 1e9))->group(g_run);
+    app.add_option("--report", cfg.report_path, "Write the JSON report to FILE at exit ('-' for stdout)")->group(g_run);
+    app.add_option("--expect-peers", cfg.expect_peers, "Fail unless at least N members were connected")
+        ->check(CLI::Range(0, 1000))->group(g_run);
+    app.add_option("--expect-frames", cfg.expect_frames,
+                   "Fail unless every member decoded at least N video frames (1 when only --expect-peers is given)")
+        ->check(CLI::Range(0, 100000000))->group(g_run);
+    app.add_flag("-v,--verbose", verbose, "More logs (repeat for GStreamer details; GST_DEBUG works too)")->group(g_run);
+    app.add_flag("-q,--quiet", quiet, "Only errors on stderr")->group(g_run);
+    app.footer(
+        "Exit codes: 0 pass, 1 expectations failed, 2 usage or config error, 3 room server unreachable\n"
+        "or join refused, 4 media error (missing GStreamer element, device that cannot be opened).\n"
+        "Example: roompeer --server http://127.0.0.1:3000 --room demo --duration 10 --report -");
+
+    ParseResult result;
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        std::ostringstream out, err;
+        int code = app.exit(e, out, err);
+        result.kind = ParseResult::Kind::Exit;
+        result.exit_code = code == 0 ? 0 : 2;
+        result.message = code == 0 ? out.str() : err.str() + "Run with --help for the options.\n";
+        return result;
+    }
+
+    auto usage_error = [&](const std::string& why) {
+        result.kind = ParseResult::Kind::Exit;
+        result.exit_code = 2;
+        result.message = "roompeer: " + why + "\n";
+        return result;
+    };
+
+    std::string err;
+    auto ws = websocket_url(cfg.server, &err);
+    if (!ws) return usage_error("--server: " + err);
+    cfg.ws_url = *ws;
+    if (cfg.room.empty()) return usage_error("--room must not be empty");
+
+    if (auto e = check_json_object(cfg.user_json, "--user-json"); !e.empty()) return usage_error(e);
+    {
+        JsonPtr user = json::parse(cfg.user_json);
+        JsonObject* obj = json::as_object(user.get());
+        if (!json_object_has_member(obj, "name")) json_object_set_string_member(obj, "name", cfg.name.c_str());
+        cfg.user_json = json::to_string(user.get());
+    }
+    if (!cfg.auth_json.empty())
+        if (auto e = check_json_object(cfg.auth_json, "--auth"); !e.empty()) return usage_error(e);
+
+    cfg.video = parse_source(video, "v4l2");
+    cfg.audio = parse_source(audio, "alsa");
+    if (auto e = validate_source(cfg.video, "v4l2", "--video"); !e.empty()) return usage_error(e);
+    if (auto e = validate_source(cfg.audio, "alsa", "--audio"); !e.empty()) return usage_error(e);
+    cfg.codec = codec == "vp9" ? VideoCodec::VP9 : codec == "h264" ? VideoCodec::H264 : VideoCodec::VP8;
+
+    int w = 0, h = 0;
+    char x = 0, extra = 0;
+    if (std::sscanf(size.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X') || w < 16 ||
+        h < 16 || w > 7680 || h > 4320 || w % 2 || h % 2)
+        return usage_error("--video-size: '" + size + "' must be WxH with even sizes from 16x16 to 7680x4320");
+    cfg.width = w;
+    cfg.height = h;
+
+    cfg.sinks.clear();
+    for (const auto& s : sinks) {
+        SinkSpec spec;
+        if (auto e = parse_sink(s, spec); !e.empty()) return usage_error(e);
+        cfg.sinks.push_back(spec);
+    }
+    if (cfg.sinks.empty()) {
+        const char* display = std::getenv("DISPLAY");
+        const char* wayland = std::getenv("WAYLAND_DISPLAY");
+        bool has_display = (display && *display) || (wayland && *wayland);
+        cfg.sinks.push_back({has_display ? "window" : "fake", ""});
+    }
+
+    if (!stun.empty()) {
+        cfg.stun.clear();
+        for (const auto& s : stun) {
+            if (s == "none") continue;
+            if (s.rfind("stun:", 0) != 0 && s.rfind("stun://", 0) != 0)
+                return usage_error("--stun: '" + s + "' must start with stun: (or be 'none')");
+            cfg.stun.push_back(s);
+        }
+    }
+    for (const auto& t : turn)
+        if (auto e = validate_turn(t); !e.empty()) return usage_error(e);
+    cfg.turn = turn;
+    for (const auto& a : cfg.ice_addresses) {
+        GInetAddress* addr = g_inet_address_new_from_string(a.c_str());
+        if (!addr) return usage_error("--ice-address: '" + a + "' is not an IP address");
+        g_object_unref(addr);
+    }
+    cfg.verbosity = quiet ? -1 : verbose;
+    return result;
+}
+
+}  // namespace rp

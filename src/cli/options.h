@@ -1,0 +1,18 @@
+// Command-line parsing (CLI11) into Config. Exceptions stay inside: callers get a result.
+#pragma once
+
+#include "cli/config.h"
+
+#include <string>
+
+namespace rp {
+
+struct ParseResult {
+    enum class Kind { Run, Exit } kind = Kind::Run;
+    int exit_code = 0;  // for Exit: 0 after --help/--version, 2 on a usage error
+    std::string message;  // text to print (help, version or the error)
+};
+
+ParseResult parse_options(int argc, const char* const* argv, Config& out);
+
+}  // namespace rp

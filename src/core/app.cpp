@@ -1,0 +1,272 @@
+#include "core/app.h"
+
+#include "media/local_media.h"
+#include "media/session_manager.h"
+#include "report/report.h"
+#include "signal/backoff.h"
+#include "signal/room_protocol.h"
+#include "signal/socketio_client.h"
+#include "util/gobj.h"
+#include "util/log.h"
+
+#include <glib-unix.h>
+
+#include <cstdio>
+#include <fstream>
+#include <optional>
+
+namespace rp {
+namespace {
+
+class App {
+public:
+    explicit App(const Config& cfg)
+        : cfg_(cfg),
+          loop_(g_main_loop_new(nullptr, FALSE)),
+          pipeline_(gst_pipeline_new("roompeer")),
+          local_(pipeline_, cfg),
+          sessions_(pipeline_, local_, cfg),
+          room_(cfg.room, cfg.user_json, client_proxy_, sessions_) {
+        sessions_.set_signaller(&room_);
+    }
+
+    ~App() {
+        client_.reset();
+        gst_element_set_state(pipeline_, GST_STATE_NULL);
+        gst_object_unref(pipeline_);
+        g_main_loop_unref(loop_);
+    }
+
+    int run();
+
+private:
+    // RoomProtocol is built before the client exists; it emits through this forwarder.
+    struct ClientProxy : EventEmitter {
+        SocketIoClient* client = nullptr;
+        void emit(std::string_view name, JsonArray* args) override {
+            if (client) client->emit(name, args);
+        }
+    };
+
+    void connect();
+    void on_link_failed(LinkFailure kind, const std::string& why);
+    void fatal(int code, const std::string& why);
+    void leave(const char* why);
+    bool on_bus_message(GstMessage* msg);
+    bool is_local_element(GstObject* obj) const;
+    int finish();
+
+    const Config& cfg_;
+    GMainLoop* loop_;
+    GstElement* pipeline_;
+    media::LocalMedia local_;
+    media::SessionManager sessions_;
+    ClientProxy client_proxy_;
+    RoomProtocol room_;
+    std::unique_ptr<SocketIoClient> client_;
+    Backoff backoff_;
+    bool ever_connected_ = false;
+    bool leaving_ = false;
+    std::optional<int> fatal_code_;
+    std::vector<std::string> run_errors_;
+    guint reconnect_timer_ = 0;
+};
+
+void App::fatal(int code, const std::string& why) {
+    log::error("%s", why.c_str());
+    if (!fatal_code_) fatal_code_ = code;
+    run_errors_.push_back(why);
+    leave("error");
+}
+
+void App::leave(const char* why) {
+    if (leaving_) return;
+    leaving_ = true;
+    log::info("leaving the room (%s)", why);
+    if (reconnect_timer_) g_source_remove(reconnect_timer_);
+    reconnect_timer_ = 0;
+    // Recordings get up to 3 s to finalize; never hang on a stuck element.
+    g_timeout_add_seconds(5, [](gpointer loop) -> gboolean {
+        log::warn("shutdown took too long; exiting anyway");
+        g_main_loop_quit(static_cast<GMainLoop*>(loop));
+        return G_SOURCE_REMOVE;
+    }, loop_);
+    sessions_.close_all([this] { g_main_loop_quit(loop_); });
+}
+
+void App::connect() {
+    SocketIoClient::Handlers h;
+    h.connected = [this](const std::string& sid) {
+        backoff_.reset();
+        if (ever_connected_) {
+            // The server forgot us: new socket id, room to join again, members with new ids.
+            sessions_.drop_all_sessions("room server reconnected");
+        }
+        ever_connected_ = true;
+        room_.on_connected(sid);
+    };
+    h.event = [this](const std::string& name, JsonArray* args) { room_.on_event(name, args); };
+    h.failed = [this](LinkFailure kind, const std::string& why) { on_link_failed(kind, why); };
+    client_ = std::make_unique<SocketIoClient>(cfg_.ws_url, cfg_.auth_json, std::move(h));
+    client_proxy_.client = client_.get();
+    client_->connect();
+}
+
+void App::on_link_failed(LinkFailure kind, const std::string& why) {
+    if (leaving_) return;
+    room_.on_disconnected();
+    if (kind == LinkFailure::Refused) {
+        fatal(kExitServer, "the room server refused the connection: " + why);
+        return;
+    }
+    if (!ever_connected_) {
+        fatal(kExitServer, "cannot reach the room server at " + cfg_.ws_url + ": " + why +
+                               " (is it running? check --server)");
+        return;
+    }
+    int delay = backoff_.next_ms();
+    log::warn("lost the room server (%s); reconnecting in %d ms, media keeps flowing", why.c_str(), delay);
+    reconnect_timer_ = g_timeout_add(static_cast<guint>(delay), [](gpointer p) -> gboolean {
+        auto* self = static_cast<App*>(p);
+        self->reconnect_timer_ = 0;
+        self->client_->connect();
+        return G_SOURCE_REMOVE;
+    }, this);
+}
+
+bool App::is_local_element(GstObject* obj) const {
+    for (GstElement* tee : {local_.tee(media::Kind::Audio), local_.tee(media::Kind::Video)}) {
+        if (!tee) continue;
+        GstPad* sink = gst_element_get_static_pad(tee, "sink");
+        GstPad* peer = sink ? gst_pad_get_peer(sink) : nullptr;
+        GstElement* bin = peer ? gst_pad_get_parent_element(peer) : nullptr;
+        bool inside = bin && (obj == GST_OBJECT(bin) || gst_object_has_as_ancestor(obj, GST_OBJECT(bin)));
+        if (bin) gst_object_unref(bin);
+        if (peer) gst_object_unref(peer);
+        if (sink) gst_object_unref(sink);
+        if (inside) return true;
+    }
+    return false;
+}
+
+bool App::on_bus_message(GstMessage* msg) {
+    switch (GST_MESSAGE_TYPE(msg)) {
+        case GST_MESSAGE_ERROR: {
+            GError* err = nullptr;
+            gchar* dbg = nullptr;
+            gst_message_parse_error(msg, &err, &dbg);
+            GErrorPtr e(err);
+            GCharPtr d(dbg);
+            std::string src = GST_OBJECT_NAME(GST_MESSAGE_SRC(msg));
+            log::debug("GStreamer error details: %s", dbg ? dbg : "");
+            if (is_local_element(GST_MESSAGE_SRC(msg)))
+                fatal(kExitMedia, "local capture failed in " + src + ": " + (err ? err->message : "?") +
+                                      " (check the device with --video/--audio, or use 'test')");
+            else
+                log::warn("media error in %s: %s (other members go on)", src.c_str(), err ? err->message : "?");
+            break;
+        }
+        case GST_MESSAGE_WARNING: {
+            GError* err = nullptr;
+            gst_message_parse_warning(msg, &err, nullptr);
+            GErrorPtr e(err);
+            log::debug("GStreamer warning from %s: %s", GST_OBJECT_NAME(GST_MESSAGE_SRC(msg)), err ? err->message : "?");
+            break;
+        }
+        default: break;
+    }
+    return true;
+}
+
+int App::run() {
+    auto missing = media::missing_elements(local_.required_elements());
+    if (!missing.empty()) {
+        log::error("%s", media::describe_missing(missing).c_str());
+        return kExitMedia;
+    }
+    std::string err;
+    if (!local_.build(&err)) {
+        log::error("media: %s", err.c_str());
+        return kExitMedia;
+    }
+    GstBus* bus = gst_pipeline_get_bus(GST_PIPELINE(pipeline_));
+    gst_bus_add_watch(bus, [](GstBus*, GstMessage* m, gpointer p) -> gboolean {
+        return static_cast<App*>(p)->on_bus_message(m);
+    }, this);
+    gst_object_unref(bus);
+    if (gst_element_set_state(pipeline_, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+        // The bus carries the element's own error; let it name the culprit.
+        fatal_code_ = kExitMedia;
+        run_errors_.push_back("the local media pipeline failed to start");
+        log::error("the local media pipeline failed to start (check --video/--audio devices, or use 'test')");
+        GstBus* b = gst_pipeline_get_bus(GST_PIPELINE(pipeline_));
+        while (GstMessage* m = gst_bus_pop_filtered(b, GST_MESSAGE_ERROR)) {
+            GError* e = nullptr;
+            gst_message_parse_error(m, &e, nullptr);
+            log::error("%s: %s", GST_OBJECT_NAME(GST_MESSAGE_SRC(m)), e ? e->message : "?");
+            g_clear_error(&e);
+            gst_message_unref(m);
+        }
+        gst_object_unref(b);
+        return finish();
+    }
+
+    auto on_signal = [](gpointer p) -> gboolean {
+        auto* self = static_cast<App*>(p);
+        if (self->leaving_) {
+            log::warn("second signal: exiting now");
+            g_main_loop_quit(self->loop_);
+        } else {
+            self->leave("signal");
+        }
+        return G_SOURCE_CONTINUE;
+    };
+    guint sigint = g_unix_signal_add(SIGINT, on_signal, this);
+    guint sigterm = g_unix_signal_add(SIGTERM, on_signal, this);
+    guint duration = 0;
+    if (cfg_.duration_s > 0) {
+        duration = g_timeout_add(static_cast<guint>(cfg_.duration_s * 1000), [](gpointer p) -> gboolean {
+            static_cast<App*>(p)->leave("--duration reached");
+            return G_SOURCE_REMOVE;
+        }, this);
+    }
+    connect();
+    g_main_loop_run(loop_);
+    g_source_remove(sigint);
+    g_source_remove(sigterm);
+    (void)duration;
+    return finish();
+}
+
+int App::finish() {
+    RunResult run;
+    run.room = cfg_.room;
+    run.self_id = room_.self_id();
+    run.peers = sessions_.records();
+    run.errors = run_errors_;
+    auto failures = check_expectations(run, make_expectations(cfg_.expect_peers, cfg_.expect_frames));
+    std::string text = report_json(run, failures);
+    if (cfg_.report_path == "-") {
+        fwrite(text.data(), 1, text.size(), stdout);
+        fflush(stdout);
+    } else if (!cfg_.report_path.empty()) {
+        std::string tmp = cfg_.report_path + ".tmp";
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << text;
+        out.close();
+        if (!out || std::rename(tmp.c_str(), cfg_.report_path.c_str()) != 0)
+            log::error("cannot write the report to %s", cfg_.report_path.c_str());
+    }
+    for (const auto& f : failures) log::info("failure: %s", f.c_str());
+    if (fatal_code_) return *fatal_code_;
+    return failures.empty() ? kExitPass : kExitFail;
+}
+
+}  // namespace
+
+int run_app(const Config& cfg) {
+    App app(cfg);
+    return app.run();
+}
+
+}  // namespace rp

@@ -1,0 +1,174 @@
+#include "media/local_media.h"
+
+#include "util/gobj.h"
+#include "util/log.h"
+
+#include <gst/video/video.h>
+
+namespace rp::media {
+
+namespace {
+
+// Parses a gst-launch fragment into a bin with ghost pads; nullptr and *error on failure.
+GstElement* make_bin(const std::string& description, std::string* error) {
+    GError* err = nullptr;
+    GstElement* bin = gst_parse_bin_from_description(description.c_str(), TRUE, &err);
+    if (!bin) {
+        GErrorPtr owner(err);
+        if (error) *error = std::string("cannot build '") + description + "': " + (err ? err->message : "?");
+        return nullptr;
+    }
+    return bin;
+}
+
+std::string video_encoder_fragment(const Config& cfg) {
+    int kbps = cfg.video_bitrate_kbps;
+    int gop = cfg.fps * 2;  // a keyframe at least every 2 s even if nobody asks
+    switch (cfg.codec) {
+        case VideoCodec::VP9:
+            return "vp9enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr threads=2 row-mt=true "
+                   "keyframe-max-dist=" + std::to_string(gop) + " target-bitrate=" + std::to_string(kbps * 1000);
+        case VideoCodec::H264:
+            // Constrained baseline with SPS/PPS before every keyframe: what browsers decode.
+            return "x264enc name=venc tune=zerolatency speed-preset=ultrafast threads=2 bitrate=" +
+                   std::to_string(kbps) + " key-int-max=" + std::to_string(gop) +
+                   " ! video/x-h264,profile=constrained-baseline ! h264parse config-interval=-1 "
+                   "! video/x-h264,stream-format=byte-stream,alignment=au";
+        case VideoCodec::VP8: break;
+    }
+    return "vp8enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr threads=2 "
+           "error-resilient=partitions keyframe-max-dist=" + std::to_string(gop) +
+           " target-bitrate=" + std::to_string(kbps * 1000);
+}
+
+std::string first_device(const char* klass) {
+    GstDeviceMonitor* mon = gst_device_monitor_new();
+    gst_device_monitor_add_filter(mon, klass, nullptr);
+    std::string found;
+    if (gst_device_monitor_start(mon)) {
+        GList* devices = gst_device_monitor_get_devices(mon);
+        if (devices) {
+            GstDevice* dev = GST_DEVICE(devices->data);
+            GstStructure* props = gst_device_get_properties(dev);
+            const char* path = props ? gst_structure_get_string(props, "device.path") : nullptr;
+            if (!path && props) path = gst_structure_get_string(props, "api.v4l2.path");
+            if (!path && props) path = gst_structure_get_string(props, "alsa.card_name");
+            found = path ? path : take_string(gst_device_get_display_name(dev));
+            if (props) gst_structure_free(props);
+        }
+        g_list_free_full(devices, gst_object_unref);
+        gst_device_monitor_stop(mon);
+    }
+    gst_object_unref(mon);
+    return found;
+}
+
+}  // namespace
+
+LocalMedia::LocalMedia(GstElement* pipeline, const Config& cfg)
+    : pipeline_(pipeline), cfg_(cfg), video_codec_(video_send_codec(cfg.codec)), audio_codec_(audio_send_codec()) {}
+
+std::vector<std::string> LocalMedia::required_elements() const {
+    std::vector<std::string> names = {"webrtcbin", "nicesrc", "nicesink", "dtlsenc", "srtpenc",
+                                      "rtpvp8depay", "vp8dec", "rtpopusdepay", "opusdec", "opusparse",
+                                      "queue", "tee", "fakesink", "videoconvert", "audioconvert"};
+    if (cfg_.video.kind != "none") {
+        names.push_back(video_codec_.payloader);
+        names.push_back(cfg_.codec == VideoCodec::VP8 ? "vp8enc" : cfg_.codec == VideoCodec::VP9 ? "vp9enc" : "x264enc");
+        if (cfg_.video.kind == "v4l2") names.push_back("v4l2src");
+        if (cfg_.video.kind == "test") names.push_back("videotestsrc");
+    }
+    if (cfg_.audio.kind != "none") {
+        names.insert(names.end(), {"opusenc", "rtpopuspay", "audioresample"});
+        if (cfg_.audio.kind == "alsa") names.push_back("alsasrc");
+        if (cfg_.audio.kind == "test") names.push_back("audiotestsrc");
+    }
+    for (const auto& s : cfg_.sinks) {
+        if (s.kind == "file") names.push_back("matroskamux");
+        if (s.kind == "window") names.insert(names.end(), {"autovideosink", "autoaudiosink"});
+    }
+    return names;
+}
+
+std::optional<SourceSpec> LocalMedia::resolve_auto(Kind k, const SourceSpec& spec) {
+    if (spec.kind != "auto") return spec;
+    const char* klass = k == Kind::Video ? "Video/Source" : "Audio/Source";
+    std::string dev = first_device(klass);
+    if (dev.empty()) {
+        log::warn("--%s auto: no capture device found, sending no %s", kind_name(k), kind_name(k));
+        return std::nullopt;
+    }
+    log::info("--%s auto: using %s", kind_name(k), dev.c_str());
+    return SourceSpec{k == Kind::Video ? "v4l2" : "alsa", dev};
+}
+
+bool LocalMedia::build(std::string* error) {
+    if (auto v = resolve_auto(Kind::Video, cfg_.video); v && v->kind != "none") {
+        video_tee_ = build_video(*v, error);
+        if (!video_tee_) return false;
+    }
+    if (auto a = resolve_auto(Kind::Audio, cfg_.audio); a && a->kind != "none") {
+        audio_tee_ = build_audio(*a, error);
+        if (!audio_tee_) return false;
+    }
+    return true;
+}
+
+GstElement* LocalMedia::build_video(const SourceSpec& src, std::string* error) {
+    std::string caps = "video/x-raw,width=" + std::to_string(cfg_.width) + ",height=" +
+                       std::to_string(cfg_.height) + ",framerate=" + std::to_string(cfg_.fps) + "/1";
+    std::string source;
+    if (src.kind == "test") {
+        source = "videotestsrc is-live=true pattern=ball motion=sweep background-color=0xff204080 ! " + caps +
+                 ",format=I420";
+    } else {
+        source = "v4l2src" + (src.device.empty() ? std::string() : " device=" + src.device) +
+                 " ! videoconvert ! videoscale ! videorate drop-only=true ! " + caps;
+    }
+    std::string desc = source + " ! videoconvert ! queue max-size-buffers=2 leaky=downstream ! " +
+                       video_encoder_fragment(cfg_);
+    GstElement* bin = make_bin(desc, error);
+    if (!bin) return nullptr;
+    GstElement* tee = gst_element_factory_make("tee", "video_tee");
+    g_object_set(tee, "allow-not-linked", TRUE, nullptr);
+    gst_bin_add_many(GST_BIN(pipeline_), bin, tee, nullptr);
+    if (!gst_element_link(bin, tee)) {
+        if (error) *error = "cannot link the video encoder to its tee";
+        return nullptr;
+    }
+    video_encoder_ = gst_bin_get_by_name(GST_BIN(bin), "venc");
+    if (video_encoder_) gst_object_unref(video_encoder_);  // the bin keeps it alive
+    return tee;
+}
+
+GstElement* LocalMedia::build_audio(const SourceSpec& src, std::string* error) {
+    std::string source = src.kind == "test"
+                             ? "audiotestsrc is-live=true wave=sine freq=440 volume=0.2"
+                             : "alsasrc" + (src.device.empty() ? std::string() : " device=" + src.device);
+    std::string desc = source +
+                       " ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 ! "
+                       "queue max-size-time=100000000 leaky=downstream ! opusenc bitrate=48000 frame-size=20";
+    GstElement* bin = make_bin(desc, error);
+    if (!bin) return nullptr;
+    GstElement* tee = gst_element_factory_make("tee", "audio_tee");
+    g_object_set(tee, "allow-not-linked", TRUE, nullptr);
+    gst_bin_add_many(GST_BIN(pipeline_), bin, tee, nullptr);
+    if (!gst_element_link(bin, tee)) {
+        if (error) *error = "cannot link the audio encoder to its tee";
+        return nullptr;
+    }
+    return tee;
+}
+
+void LocalMedia::request_keyframe() {
+    if (!video_encoder_) return;
+    gint64 now = g_get_monotonic_time();
+    gint64 last = last_keyframe_us_.load();
+    if (now - last < 500 * 1000) return;
+    if (!last_keyframe_us_.compare_exchange_strong(last, now)) return;
+    GstPad* pad = gst_element_get_static_pad(video_encoder_, "src");
+    gst_pad_send_event(pad, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
+    gst_object_unref(pad);
+}
+
+}  // namespace rp::media

@@ -1,0 +1,48 @@
+// Local capture and encode, done once: source -> convert -> encoder -> tee. Every peer session
+// takes a branch from the tee, so N peers never mean N encoders.
+#pragma once
+
+#include "cli/config.h"
+#include "media/codecs.h"
+
+#include <gst/gst.h>
+
+#include <atomic>
+#include <optional>
+#include <string>
+
+namespace rp::media {
+
+class LocalMedia {
+public:
+    LocalMedia(GstElement* pipeline, const Config& cfg);
+
+    // Builds the capture branches into the pipeline; false (and *error) on a media error.
+    bool build(std::string* error);
+
+    bool sends(Kind k) const { return tee(k) != nullptr; }
+    GstElement* tee(Kind k) const { return k == Kind::Audio ? audio_tee_ : video_tee_; }
+    const SendCodec& codec(Kind k) const { return k == Kind::Audio ? audio_codec_ : video_codec_; }
+
+    // Asks the shared video encoder for a keyframe; at most one per 500 ms reaches it.
+    void request_keyframe();
+
+    // Elements every run needs, for the up-front check that names missing packages.
+    std::vector<std::string> required_elements() const;
+
+private:
+    std::optional<SourceSpec> resolve_auto(Kind k, const SourceSpec& spec);
+    GstElement* build_video(const SourceSpec& src, std::string* error);
+    GstElement* build_audio(const SourceSpec& src, std::string* error);
+
+    GstElement* pipeline_;
+    const Config& cfg_;
+    SendCodec video_codec_;
+    SendCodec audio_codec_;
+    GstElement* video_tee_ = nullptr;
+    GstElement* audio_tee_ = nullptr;
+    GstElement* video_encoder_ = nullptr;
+    std::atomic<gint64> last_keyframe_us_{0};
+};
+
+}  // namespace rp::media

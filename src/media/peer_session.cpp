@@ -1,0 +1,375 @@
+#include "media/peer_session.h"
+
+#include "media/sdp_info.h"
+#include "util/gobj.h"
+#include "util/log.h"
+
+#include <agent.h>
+#include <gst/webrtc/nice/nice.h>
+
+namespace rp::media {
+
+namespace {
+
+CapsPtr rtp_caps(const SendCodec& codec, int pt) {
+    std::string text = std::string("application/x-rtp,media=") + kind_name(codec.kind) +
+                       ",encoding-name=" + codec.encoding_name + ",clock-rate=" + std::to_string(codec.clock_rate) +
+                       ",payload=" + std::to_string(pt);
+    if (codec.kind == Kind::Audio) text += ",encoding-params=(string)2";
+    if (!codec.extra_fmtp.empty()) text += "," + codec.extra_fmtp;
+    return CapsPtr(gst_caps_from_string(text.c_str()));
+}
+
+const char* state_name(GstWebRTCPeerConnectionState s) {
+    switch (s) {
+        case GST_WEBRTC_PEER_CONNECTION_STATE_NEW: return "new";
+        case GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTING: return "connecting";
+        case GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED: return "connected";
+        case GST_WEBRTC_PEER_CONNECTION_STATE_DISCONNECTED: return "disconnected";
+        case GST_WEBRTC_PEER_CONNECTION_STATE_FAILED: return "failed";
+        case GST_WEBRTC_PEER_CONNECTION_STATE_CLOSED: return "closed";
+    }
+    return "new";
+}
+
+// libnice leaves loopback out of host candidates unless asked; restricting the agent to
+// the given addresses also keeps tests on 127.0.0.1 only.
+void restrict_ice_addresses(GstElement* webrtc, const std::vector<std::string>& addresses) {
+    GstWebRTCICE* ice = nullptr;
+    g_object_get(webrtc, "ice-agent", &ice, nullptr);
+    if (!ice) return;
+    NiceAgent* agent = nullptr;
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(ice), "agent"))
+        g_object_get(ice, "agent", &agent, nullptr);
+    if (agent) {
+        for (const auto& a : addresses) {
+            NiceAddress addr;
+            nice_address_init(&addr);
+            if (nice_address_set_from_string(&addr, a.c_str())) nice_agent_add_local_address(agent, &addr);
+        }
+        g_object_set(agent, "ice-tcp", FALSE, nullptr);
+        g_object_unref(agent);
+    }
+    gst_object_unref(ice);
+}
+
+}  // namespace
+
+PeerSession::PeerSession(std::string peer, GstElement* pipeline, LocalMedia& local, const Config& cfg,
+                         std::shared_ptr<MediaCounters> counters, SessionCallbacks cb)
+    : peer_(std::move(peer)),
+      pipeline_(pipeline),
+      local_(local),
+      cfg_(cfg),
+      cb_(std::move(cb)),
+      remote_(peer_, pipeline, cfg.sinks, std::move(counters)) {}
+
+PeerSession::~PeerSession() {
+    for (auto& s : senders_) {
+        if (s.tee_pad) {
+            GstPad* peer = gst_pad_get_peer(s.tee_pad);
+            if (peer) {
+                gst_pad_unlink(s.tee_pad, peer);
+                gst_object_unref(peer);
+            }
+            gst_element_release_request_pad(s.tee, s.tee_pad);
+        }
+    }
+    if (webrtc_) {
+        g_signal_handlers_disconnect_by_data(webrtc_, this);
+        gst_element_set_state(webrtc_, GST_STATE_NULL);
+    }
+    for (auto& s : senders_) {
+        for (GstElement* e : s.elements) {
+            gst_element_set_state(e, GST_STATE_NULL);
+            gst_bin_remove(GST_BIN(pipeline_), e);
+        }
+        if (s.webrtc_pad && webrtc_) gst_element_release_request_pad(webrtc_, s.webrtc_pad);
+        if (s.webrtc_pad) gst_object_unref(s.webrtc_pad);
+        if (s.tee_pad) gst_object_unref(s.tee_pad);
+    }
+    remote_.teardown();
+    if (webrtc_) gst_bin_remove(GST_BIN(pipeline_), webrtc_);
+}
+
+void PeerSession::post(std::function<void(PeerSession&)> fn) {
+    LifetimeRef alive = alive_;
+    invoke_on_main([this, alive, fn = std::move(fn)] {
+        if (alive.lock()) fn(*this);
+    });
+}
+
+bool PeerSession::create_webrtcbin(std::string* error) {
+    std::string name = "webrtc_" + peer_;
+    webrtc_ = gst_element_factory_make("webrtcbin", nullptr);
+    if (!webrtc_) {
+        if (error) *error = "GStreamer element 'webrtcbin' is missing: install gstreamer1.0-plugins-bad";
+        return false;
+    }
+    g_object_set(webrtc_, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, "latency",
+                 static_cast<guint>(cfg_.latency_ms), nullptr);
+    if (!cfg_.stun.empty()) {
+        std::string stun = cfg_.stun.front();
+        if (stun.rfind("stun://", 0) != 0) stun = "stun://" + stun.substr(5);
+        g_object_set(webrtc_, "stun-server", stun.c_str(), nullptr);
+    }
+    for (const auto& turn : cfg_.turn) {
+        gboolean ok = FALSE;
+        g_signal_emit_by_name(webrtc_, "add-turn-server", turn.c_str(), &ok);
+        if (!ok) log::warn("peer %s: webrtcbin rejected a TURN server URL", peer_.c_str());
+    }
+    if (!cfg_.ice_addresses.empty()) restrict_ice_addresses(webrtc_, cfg_.ice_addresses);
+    // Connected before the element leaves NULL, or the first negotiation-needed is missed.
+    g_signal_connect(webrtc_, "on-negotiation-needed", G_CALLBACK(&PeerSession::on_negotiation_needed), this);
+    g_signal_connect(webrtc_, "on-ice-candidate", G_CALLBACK(&PeerSession::on_ice_candidate), this);
+    g_signal_connect(webrtc_, "pad-added", G_CALLBACK(&PeerSession::on_pad_added), this);
+    g_signal_connect(webrtc_, "notify::connection-state", G_CALLBACK(&PeerSession::on_connection_state), this);
+    gst_bin_add(GST_BIN(pipeline_), webrtc_);
+    return true;
+}
+
+bool PeerSession::add_sender(Kind kind, int pt) {
+    const SendCodec& codec = local_.codec(kind);
+    GstElement* tee = local_.tee(kind);
+    Sender s;
+    s.tee = tee;
+    GstElement* q = gst_element_factory_make("queue", nullptr);
+    GstElement* pay = gst_element_factory_make(codec.payloader.c_str(), nullptr);
+    GstElement* filter = gst_element_factory_make("capsfilter", nullptr);
+    if (!q || !pay || !filter) return false;
+    g_object_set(q, "max-size-buffers", 8u, "max-size-bytes", 0u, "max-size-time", static_cast<guint64>(0), "leaky",
+                 2 /* downstream */, nullptr);
+    g_object_set(pay, "pt", static_cast<guint>(pt), nullptr);
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(pay), "picture-id-mode"))
+        g_object_set(pay, "picture-id-mode", 2 /* 15-bit */, nullptr);
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(pay), "config-interval"))
+        g_object_set(pay, "config-interval", -1, nullptr);
+    CapsPtr caps = rtp_caps(codec, pt);
+    g_object_set(filter, "caps", caps.get(), nullptr);
+    gst_bin_add_many(GST_BIN(pipeline_), q, pay, filter, nullptr);
+    s.elements = {q, pay, filter};
+    if (!gst_element_link_many(q, pay, filter, nullptr)) return false;
+
+    GstPadTemplate* templ = gst_element_get_pad_template(webrtc_, "sink_%u");
+    s.webrtc_pad = gst_element_request_pad(webrtc_, templ, nullptr, caps.get());
+    GstPad* src = gst_element_get_static_pad(filter, "src");
+    bool ok = s.webrtc_pad && gst_pad_link(src, s.webrtc_pad) == GST_PAD_LINK_OK;
+    gst_object_unref(src);
+    if (ok) {
+        GstWebRTCRTPTransceiver* trans = nullptr;
+        g_object_get(s.webrtc_pad, "transceiver", &trans, nullptr);
+        if (trans) {
+            g_object_set(trans, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, "codec-preferences",
+                         caps.get(), nullptr);
+            gst_object_unref(trans);
+        }
+    }
+    for (GstElement* e : s.elements) gst_element_sync_state_with_parent(e);
+    s.tee_pad = gst_element_request_pad_simple(tee, "src_%u");
+    GstPad* qsink = gst_element_get_static_pad(q, "sink");
+    ok = ok && gst_pad_link(s.tee_pad, qsink) == GST_PAD_LINK_OK;
+    gst_object_unref(qsink);
+    senders_.push_back(std::move(s));
+    return ok;
+}
+
+void PeerSession::add_receiver(Kind kind, int pt) {
+    SendCodec codec = kind == Kind::Audio ? audio_send_codec() : video_send_codec(cfg_.codec);
+    CapsPtr caps = rtp_caps(codec, pt);
+    GstWebRTCRTPTransceiver* trans = nullptr;
+    g_signal_emit_by_name(webrtc_, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps.get(),
+                          &trans);
+    if (trans) gst_object_unref(trans);
+}
+
+bool PeerSession::start_offer(std::string* error) {
+    caller_ = true;
+    if (!create_webrtcbin(error)) return false;
+    // Audio first, then video, like a browser's getUserMedia stream; both always receive.
+    for (Kind k : {Kind::Audio, Kind::Video}) {
+        const SendCodec& codec = local_.codec(k);
+        if (local_.sends(k)) {
+            if (!add_sender(k, codec.default_pt)) {
+                if (error) *error = std::string("cannot link the local ") + kind_name(k) + " to webrtcbin";
+                return false;
+            }
+        } else {
+            add_receiver(k, codec.default_pt);
+        }
+    }
+    gst_element_sync_state_with_parent(webrtc_);
+    return true;
+}
+
+void PeerSession::create_offer() {
+    if (offer_started_) return;
+    offer_started_ = true;
+    LifetimeRef alive = alive_;
+    GstPromise* promise = gst_promise_new_with_change_func(
+        [](GstPromise* p, gpointer data) {
+            auto* self = static_cast<PeerSession*>(data);
+            PromisePtr owner(p);
+            const GstStructure* reply = gst_promise_get_reply(p);
+            GstWebRTCSessionDescription* offer = nullptr;
+            if (reply) gst_structure_get(reply, "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &offer, nullptr);
+            WebRTCDescPtr desc(offer);
+            self->on_local_description(desc.get());
+        },
+        this, nullptr);
+    GstStructure* opts = gst_structure_new("options", "offer-to-receive-audio", G_TYPE_BOOLEAN, TRUE,
+                                           "offer-to-receive-video", G_TYPE_BOOLEAN, TRUE, nullptr);
+    g_signal_emit_by_name(webrtc_, "create-offer", opts, promise);
+    gst_structure_free(opts);
+}
+
+// webrtcbin thread: set the local description, then hand the text to the main loop.
+void PeerSession::on_local_description(GstWebRTCSessionDescription* desc) {
+    if (!desc) {
+        post([](PeerSession& s) { s.cb_.failed("webrtcbin could not create a local description"); });
+        return;
+    }
+    g_signal_emit_by_name(webrtc_, "set-local-description", desc, nullptr);
+    SessionDescription out;
+    out.type = desc->type == GST_WEBRTC_SDP_TYPE_OFFER ? "offer" : "answer";
+    out.sdp = take_string(gst_sdp_message_as_text(desc->sdp));
+    post([out](PeerSession& s) {
+        if (auto info = parse_sdp(out.sdp, nullptr)) {
+            s.local_mids_.clear();
+            for (const auto& m : info->media) s.local_mids_.push_back(m.mid);
+        }
+        log::debug("peer %s: sending %s", s.peer_.c_str(), out.type.c_str());
+        s.cb_.send_description(out);
+    });
+}
+
+bool PeerSession::apply_remote(const SessionDescription& desc, std::string* error) {
+    auto info = parse_sdp(desc.sdp, error);
+    if (!info) return false;
+    bool offer = desc.type == "offer";
+    if (offer == caller_ || (!offer && has_remote_)) {
+        if (error) *error = offer ? "an offer while we are calling" : "a second answer";
+        return false;
+    }
+    for (const auto& m : info->media) {
+        if (!m.kind || m.rejected) continue;
+        (*m.kind == Kind::Video ? remote_video_ : remote_audio_) |= m.sends;
+    }
+    remote_bundled_ = info->bundled;
+
+    if (offer) {
+        if (!create_webrtcbin(error)) return false;
+        // Send on the first m-line of each kind, with the offerer's payload type for our codec.
+        bool used[2] = {false, false};
+        for (const auto& m : info->media) {
+            if (!m.kind || m.rejected) continue;
+            int slot = *m.kind == Kind::Video ? 1 : 0;
+            if (used[slot] || !local_.sends(*m.kind) || !m.receives) continue;
+            int pt = find_payload(m, local_.codec(*m.kind));
+            if (pt < 0) {
+                log::warn("peer %s: its offer has no %s for our %s; receiving only", peer_.c_str(),
+                          local_.codec(*m.kind).encoding_name.c_str(), kind_name(*m.kind));
+                continue;
+            }
+            used[slot] = true;
+            if (!add_sender(*m.kind, pt)) {
+                if (error) *error = "cannot link local media to webrtcbin";
+                return false;
+            }
+        }
+        gst_element_sync_state_with_parent(webrtc_);
+    }
+
+    GstSDPMessage* sdp = nullptr;
+    gst_sdp_message_new_from_text(desc.sdp.c_str(), &sdp);
+    GstWebRTCSessionDescription* remote =
+        gst_webrtc_session_description_new(offer ? GST_WEBRTC_SDP_TYPE_OFFER : GST_WEBRTC_SDP_TYPE_ANSWER, sdp);
+    WebRTCDescPtr owner(remote);
+    GstPromise* promise = nullptr;
+    if (offer) {
+        promise = gst_promise_new_with_change_func(
+            [](GstPromise* p, gpointer data) {
+                PromisePtr done(p);
+                auto* self = static_cast<PeerSession*>(data);
+                GstPromise* answer = gst_promise_new_with_change_func(
+                    [](GstPromise* ap, gpointer d) {
+                        PromisePtr owner(ap);
+                        const GstStructure* reply = gst_promise_get_reply(ap);
+                        GstWebRTCSessionDescription* ans = nullptr;
+                        if (reply)
+                            gst_structure_get(reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &ans, nullptr);
+                        WebRTCDescPtr desc(ans);
+                        static_cast<PeerSession*>(d)->on_local_description(desc.get());
+                    },
+                    self, nullptr);
+                g_signal_emit_by_name(self->webrtc_, "create-answer", nullptr, answer);
+            },
+            this, nullptr);
+    }
+    g_signal_emit_by_name(webrtc_, "set-remote-description", remote, promise);
+    has_remote_ = true;
+    remote_.expect(remote_video_, remote_audio_);
+    apply_pending_candidates();
+    return true;
+}
+
+void PeerSession::add_candidate(const IceCandidate& cand) {
+    if (!has_remote_) {
+        if (pending_.size() >= 256) {
+            log::warn("peer %s: too many early candidates, dropping one", peer_.c_str());
+            return;
+        }
+        pending_.push_back(cand);
+        return;
+    }
+    // With max-bundle every m-line shares the first transport.
+    guint mline = remote_bundled_ ? 0 : static_cast<guint>(cand.mline_index);
+    g_signal_emit_by_name(webrtc_, "add-ice-candidate", mline, cand.candidate.c_str());
+}
+
+void PeerSession::apply_pending_candidates() {
+    auto pending = std::move(pending_);
+    pending_.clear();
+    for (const auto& c : pending) add_candidate(c);
+}
+
+void PeerSession::finish(std::function<void()> done) { remote_.finish(3000, std::move(done)); }
+
+void PeerSession::on_negotiation_needed(GstElement*, gpointer data) {
+    auto* self = static_cast<PeerSession*>(data);
+    self->post([](PeerSession& s) {
+        if (s.caller_) s.create_offer();
+    });
+}
+
+void PeerSession::on_ice_candidate(GstElement*, guint mline, gchar* cand, gpointer data) {
+    auto* self = static_cast<PeerSession*>(data);
+    IceCandidate c;
+    c.candidate = cand ? cand : "";
+    c.mline_index = static_cast<int>(mline);
+    if (c.candidate.empty()) return;
+    self->post([c](PeerSession& s) mutable {
+        if (static_cast<size_t>(c.mline_index) < s.local_mids_.size()) c.sdp_mid = s.local_mids_[c.mline_index];
+        s.cb_.send_candidate(c);
+    });
+}
+
+void PeerSession::on_pad_added(GstElement*, GstPad* pad, gpointer data) {
+    if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC) return;
+    auto* self = static_cast<PeerSession*>(data);
+    self->remote_.attach(pad);
+    // A new receiver (ours or theirs) decodes nothing until the next keyframe: ask for one now.
+    self->local_.request_keyframe();
+}
+
+void PeerSession::on_connection_state(GObject* obj, GParamSpec*, gpointer data) {
+    auto* self = static_cast<PeerSession*>(data);
+    GstWebRTCPeerConnectionState state;
+    g_object_get(obj, "connection-state", &state, nullptr);
+    std::string name = state_name(state);
+    self->post([name](PeerSession& s) {
+        if (name == "connected") s.local_.request_keyframe();
+        s.cb_.state_changed(name);
+    });
+}
+
+}  // namespace rp::media

@@ -1,0 +1,88 @@
+// One call with one remote member: a webrtcbin fed from the shared encoders' tees, its
+// incoming streams handed to RemoteStreams. Main-loop object; GStreamer threads only post.
+#pragma once
+
+#include "cli/config.h"
+#include "core/peer_link.h"
+#include "media/local_media.h"
+#include "media/remote_streams.h"
+#include "report/peer_record.h"
+#include "util/main_thread.h"
+
+#include <gst/gst.h>
+#include <gst/webrtc/webrtc.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rp::media {
+
+struct SessionCallbacks {
+    std::function<void(const SessionDescription&)> send_description;
+    std::function<void(const IceCandidate&)> send_candidate;
+    std::function<void(const std::string& state)> state_changed;  // PeerRecord state names
+    std::function<void(const std::string& why)> failed;           // the session cannot go on
+};
+
+class PeerSession {
+public:
+    PeerSession(std::string peer, GstElement* pipeline, LocalMedia& local, const Config& cfg,
+                std::shared_ptr<MediaCounters> counters, SessionCallbacks cb);
+    ~PeerSession();
+    PeerSession(const PeerSession&) = delete;
+    PeerSession& operator=(const PeerSession&) = delete;
+
+    bool start_offer(std::string* error);
+    // Offer: answers it. Answer: completes our offer. False (and *error) when it is unusable.
+    bool apply_remote(const SessionDescription& desc, std::string* error);
+    void add_candidate(const IceCandidate& cand);
+    bool has_remote() const { return has_remote_; }
+    bool is_caller() const { return caller_; }
+    bool remote_sends(Kind k) const { return k == Kind::Video ? remote_video_ : remote_audio_; }
+
+    // Finalizes recordings, then `done` on the main loop. The destructor tears down the rest.
+    void finish(std::function<void()> done);
+
+private:
+    struct Sender {
+        GstElement* tee = nullptr;
+        GstPad* tee_pad = nullptr;
+        std::vector<GstElement*> elements;
+        GstPad* webrtc_pad = nullptr;
+    };
+
+    bool create_webrtcbin(std::string* error);
+    bool add_sender(Kind kind, int pt);
+    void add_receiver(Kind kind, int pt);
+    void create_offer();
+    void on_local_description(GstWebRTCSessionDescription* desc);
+    void apply_pending_candidates();
+    void post(std::function<void(PeerSession&)> fn);
+
+    static void on_negotiation_needed(GstElement*, gpointer self);
+    static void on_ice_candidate(GstElement*, guint mline, gchar* cand, gpointer self);
+    static void on_pad_added(GstElement*, GstPad* pad, gpointer self);
+    static void on_connection_state(GObject*, GParamSpec*, gpointer self);
+
+    std::string peer_;
+    GstElement* pipeline_;
+    LocalMedia& local_;
+    const Config& cfg_;
+    SessionCallbacks cb_;
+    GstElement* webrtc_ = nullptr;
+    std::vector<Sender> senders_;
+    RemoteStreams remote_;
+    bool caller_ = false;
+    bool offer_started_ = false;
+    bool has_remote_ = false;
+    bool remote_bundled_ = false;
+    bool remote_video_ = false;
+    bool remote_audio_ = false;
+    std::vector<std::string> local_mids_;
+    std::vector<IceCandidate> pending_;
+    Lifetime alive_ = make_lifetime();
+};
+
+}  // namespace rp::media

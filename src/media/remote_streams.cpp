@@ -1,0 +1,270 @@
+#include "media/remote_streams.h"
+
+#include "util/gobj.h"
+#include "util/log.h"
+#include "util/main_thread.h"
+
+#include <gst/video/video.h>
+#include <glib/gstdio.h>
+
+namespace rp::media {
+
+struct RemoteStreams::Recording {
+    std::string path;
+    GstElement* mux = nullptr;
+    GstElement* sink = nullptr;
+    std::map<Kind, GstPad*> mux_pads;    // requested up front, owned refs
+    std::map<Kind, GstPad*> tee_pads;    // tee src pads feeding the recording queues
+    std::map<Kind, GstPad*> queue_pads;  // recording queue sink pads
+    bool finished = false;
+    std::vector<std::function<void()>> waiters;
+    guint timeout = 0;
+};
+
+namespace {
+
+std::string safe_file_name(const std::string& peer) {
+    std::string out;
+    for (char c : peer) out += (g_ascii_isalnum(c) || c == '-' || c == '_') ? c : '_';
+    return out.empty() ? "peer" : out;
+}
+
+}  // namespace
+
+RemoteStreams::RemoteStreams(std::string peer, GstElement* pipeline, const std::vector<SinkSpec>& sinks,
+                             std::shared_ptr<MediaCounters> counters)
+    : peer_(std::move(peer)), pipeline_(pipeline), counters_(std::move(counters)) {
+    for (const auto& s : sinks) {
+        if (s.kind == "window") window_ = true;
+        if (s.kind == "file") record_dir_ = s.dir;
+    }
+}
+
+RemoteStreams::~RemoteStreams() { teardown(); }
+
+GstElement* RemoteStreams::add(const char* factory) {
+    GstElement* e = gst_element_factory_make(factory, nullptr);
+    if (!e) {
+        log::error("peer %s: GStreamer element '%s' is missing: install %s", peer_.c_str(), factory,
+                   package_for_element(factory).c_str());
+        return nullptr;
+    }
+    gst_bin_add(GST_BIN(pipeline_), e);
+    elements_.push_back(e);
+    return e;
+}
+
+bool RemoteStreams::link_chain(const std::vector<GstElement*>& chain) {
+    for (size_t i = 0; i + 1 < chain.size(); ++i) {
+        if (!gst_element_link(chain[i], chain[i + 1])) {
+            log::warn("peer %s: cannot link %s to %s", peer_.c_str(), GST_ELEMENT_NAME(chain[i]),
+                      GST_ELEMENT_NAME(chain[i + 1]));
+            return false;
+        }
+    }
+    return true;
+}
+
+void RemoteStreams::expect(bool video, bool audio) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (record_dir_.empty() || rec_ || (!video && !audio)) return;
+    g_mkdir_with_parents(record_dir_.c_str(), 0755);
+    auto rec = std::make_unique<Recording>();
+    rec->path = record_dir_ + "/" + safe_file_name(peer_) + ".mkv";
+    rec->mux = add("matroskamux");
+    rec->sink = add("filesink");
+    if (!rec->mux || !rec->sink) return;
+    g_object_set(rec->sink, "location", rec->path.c_str(), "async", FALSE, nullptr);
+    if (!gst_element_link(rec->mux, rec->sink)) return;
+    if (video) rec->mux_pads[Kind::Video] = gst_element_request_pad_simple(rec->mux, "video_%u");
+    if (audio) rec->mux_pads[Kind::Audio] = gst_element_request_pad_simple(rec->mux, "audio_%u");
+    GstPad* sinkpad = gst_element_get_static_pad(rec->sink, "sink");
+    gst_pad_add_probe(
+        sinkpad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        [](GstPad*, GstPadProbeInfo* info, gpointer p) -> GstPadProbeReturn {
+            if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) != GST_EVENT_EOS) return GST_PAD_PROBE_OK;
+            auto* self = static_cast<RemoteStreams*>(p);
+            LifetimeRef alive = self->alive_;
+            invoke_on_main([self, alive] {
+                if (!alive.lock()) return;
+                self->finished_recording();
+            });
+            return GST_PAD_PROBE_OK;
+        },
+        this, nullptr);
+    gst_object_unref(sinkpad);
+    gst_element_sync_state_with_parent(rec->sink);
+    gst_element_sync_state_with_parent(rec->mux);
+    log::info("peer %s: recording into %s", peer_.c_str(), rec->path.c_str());
+    rec_ = std::move(rec);
+}
+
+void RemoteStreams::attach(GstPad* rtp_pad) {
+    CapsPtr caps(gst_pad_get_current_caps(rtp_pad));
+    if (!caps) caps.reset(gst_pad_query_caps(rtp_pad, nullptr));
+    const GstStructure* s = caps && !gst_caps_is_empty(caps.get()) ? gst_caps_get_structure(caps.get(), 0) : nullptr;
+    const char* enc = s ? gst_structure_get_string(s, "encoding-name") : nullptr;
+    const ReceiveCodec* codec = enc ? receive_codec(enc) : nullptr;
+
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!codec) {
+        log::warn("peer %s: cannot decode '%s', discarding that stream", peer_.c_str(), enc ? enc : "?");
+        GstElement* sink = add("fakesink");
+        gst_element_sync_state_with_parent(sink);
+        GstPad* sinkpad = gst_element_get_static_pad(sink, "sink");
+        gst_pad_link(rtp_pad, sinkpad);
+        gst_object_unref(sinkpad);
+        return;
+    }
+    Kind kind = codec->kind;
+    std::vector<GstElement*> head;
+    head.push_back(add(codec->depayloader.c_str()));
+    if (!codec->parser.empty()) head.push_back(add(codec->parser.c_str()));
+    GstElement* tee = add("tee");
+    head.push_back(tee);
+    GstElement* q = add("queue");
+    GstElement* dec = add(codec->decoder.c_str());
+    GstElement* conv = add(kind == Kind::Video ? "videoconvert" : "audioconvert");
+    std::vector<GstElement*> decode = {tee, q, dec, conv};
+    if (kind == Kind::Audio) decode.push_back(add("audioresample"));
+    GstElement* sink = window_ ? add(kind == Kind::Video ? "autovideosink" : "autoaudiosink") : add("fakesink");
+    decode.push_back(sink);
+    for (GstElement* e : elements_)
+        if (!e) return;
+    g_object_set(tee, "allow-not-linked", TRUE, nullptr);
+    g_object_set(sink, "sync", FALSE, nullptr);
+    if (GObjectClass* klass = G_OBJECT_GET_CLASS(head.front());
+        g_object_class_find_property(klass, "request-keyframe"))
+        g_object_set(head.front(), "request-keyframe", TRUE, nullptr);
+    if (!link_chain(head) || !link_chain(decode)) return;
+
+    GstPad* decoded = gst_element_get_static_pad(dec, "src");
+    gst_pad_add_probe(decoded, GST_PAD_PROBE_TYPE_BUFFER,
+                      kind == Kind::Video ? &RemoteStreams::count_video : &RemoteStreams::count_audio, this,
+                      nullptr);
+    gst_object_unref(decoded);
+
+    record(kind, tee);
+    for (auto it = decode.rbegin(); it != decode.rend(); ++it) gst_element_sync_state_with_parent(*it);
+    for (auto it = head.rbegin(); it != head.rend(); ++it) gst_element_sync_state_with_parent(*it);
+
+    GstPad* depay_sink = gst_element_get_static_pad(head.front(), "sink");
+    GstPadLinkReturn r = gst_pad_link(rtp_pad, depay_sink);
+    gst_object_unref(depay_sink);
+    if (r != GST_PAD_LINK_OK)
+        log::warn("peer %s: cannot link incoming %s (%d)", peer_.c_str(), kind_name(kind), static_cast<int>(r));
+    else
+        log::debug("peer %s: receiving %s %s", peer_.c_str(), kind_name(kind), enc);
+}
+
+// Called with mutex_ held.
+void RemoteStreams::record(Kind kind, GstElement* tee) {
+    if (!rec_ || rec_->finished) return;
+    auto it = rec_->mux_pads.find(kind);
+    if (it == rec_->mux_pads.end() || rec_->queue_pads.count(kind)) return;
+    GstElement* q = add("queue");
+    g_object_set(q, "max-size-time", static_cast<guint64>(3 * GST_SECOND), "max-size-buffers", 0u, "max-size-bytes",
+                 0u, nullptr);
+    GstPad* tee_src = gst_element_request_pad_simple(tee, "src_%u");
+    GstPad* q_sink = gst_element_get_static_pad(q, "sink");
+    GstPad* q_src = gst_element_get_static_pad(q, "src");
+    gst_pad_link(q_src, it->second);
+    gst_object_unref(q_src);
+    gst_element_sync_state_with_parent(q);
+    gst_pad_link(tee_src, q_sink);
+    rec_->tee_pads[kind] = tee_src;
+    rec_->queue_pads[kind] = q_sink;
+}
+
+GstPadProbeReturn RemoteStreams::count_video(GstPad* pad, GstPadProbeInfo*, gpointer p) {
+    auto* self = static_cast<RemoteStreams*>(p);
+    MediaCounters& c = *self->counters_;
+    if (c.video_frames.fetch_add(1) == 0) {
+        c.first_video_frame_ms = log::since_start_ms();
+        log::info("peer %s: first video frame", self->peer_.c_str());
+    }
+    if (c.width.load() == 0) {
+        CapsPtr caps(gst_pad_get_current_caps(pad));
+        GstVideoInfo info;
+        if (caps && gst_video_info_from_caps(&info, caps.get())) {
+            c.width = GST_VIDEO_INFO_WIDTH(&info);
+            c.height = GST_VIDEO_INFO_HEIGHT(&info);
+        }
+    }
+    return GST_PAD_PROBE_OK;
+}
+
+GstPadProbeReturn RemoteStreams::count_audio(GstPad*, GstPadProbeInfo*, gpointer p) {
+    static_cast<RemoteStreams*>(p)->counters_->audio_buffers.fetch_add(1);
+    return GST_PAD_PROBE_OK;
+}
+
+void RemoteStreams::finish(int timeout_ms, std::function<void()> done) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!rec_ || rec_->finished) {
+        lock.unlock();
+        done();
+        return;
+    }
+    rec_->waiters.push_back(std::move(done));
+    if (rec_->timeout) return;  // already finishing
+    // Unlink from the tees first so no buffer can follow the EOS, then EOS every muxer input.
+    for (auto& [kind, pad] : rec_->mux_pads) {
+        auto q = rec_->queue_pads.find(kind);
+        if (q == rec_->queue_pads.end()) {
+            gst_pad_send_event(pad, gst_event_new_eos());
+            continue;
+        }
+        GstPad* tee_src = rec_->tee_pads[kind];
+        gst_pad_unlink(tee_src, q->second);
+        gst_pad_send_event(q->second, gst_event_new_eos());
+    }
+    rec_->timeout = g_timeout_add(
+        static_cast<guint>(timeout_ms),
+        [](gpointer p) -> gboolean {
+            auto* self = static_cast<RemoteStreams*>(p);
+            self->rec_->timeout = 0;
+            if (!self->rec_->finished)
+                log::warn("peer %s: recording %s not finalized in time", self->peer_.c_str(),
+                          self->rec_->path.c_str());
+            self->finished_recording();
+            return G_SOURCE_REMOVE;
+        },
+        this);
+}
+
+void RemoteStreams::finished_recording() {
+    std::vector<std::function<void()>> waiters;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!rec_ || rec_->finished) return;
+        rec_->finished = true;
+        if (rec_->timeout) g_source_remove(rec_->timeout);
+        rec_->timeout = 0;
+        waiters = std::move(rec_->waiters);
+    }
+    for (auto& w : waiters) w();
+}
+
+void RemoteStreams::teardown() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (rec_) {
+        if (rec_->timeout) g_source_remove(rec_->timeout);
+        rec_->timeout = 0;
+        for (auto& [kind, pad] : rec_->mux_pads) {
+            gst_element_release_request_pad(rec_->mux, pad);
+            gst_object_unref(pad);
+        }
+        for (auto& [kind, pad] : rec_->queue_pads) gst_object_unref(pad);
+        for (auto& [kind, pad] : rec_->tee_pads) gst_object_unref(pad);  // released with the tee
+        rec_.reset();
+    }
+    for (GstElement* e : elements_) {
+        if (!e) continue;
+        gst_element_set_state(e, GST_STATE_NULL);
+        gst_bin_remove(GST_BIN(pipeline_), e);
+    }
+    elements_.clear();
+}
+
+}  // namespace rp::media

@@ -1,0 +1,59 @@
+// Everything downstream of one webrtcbin's source pads: depayload, decode and count, show
+// in a window and/or record into one Matroska file per member without re-encoding.
+#pragma once
+
+#include "cli/config.h"
+#include "media/codecs.h"
+#include "report/peer_record.h"
+#include "util/main_thread.h"
+
+#include <gst/gst.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace rp::media {
+
+class RemoteStreams {
+public:
+    RemoteStreams(std::string peer, GstElement* pipeline, const std::vector<SinkSpec>& sinks,
+                  std::shared_ptr<MediaCounters> counters);
+    ~RemoteStreams();
+
+    // Main loop, once the remote description tells what the member sends: opens the recording
+    // so that its muxer waits for every announced track before writing the header.
+    void expect(bool video, bool audio);
+    // Streaming thread (webrtcbin pad-added): builds and links the branch for one RTP pad.
+    // Elements are created right here because data is already flowing on that pad.
+    void attach(GstPad* rtp_pad);
+    // Main loop: EOS through the recording; `done` runs on the main loop when the file is
+    // finalized, or after `timeout_ms`.
+    void finish(int timeout_ms, std::function<void()> done);
+    // Main loop: sets every element to NULL and removes it. The webrtcbin must be stopped.
+    void teardown();
+
+private:
+    struct Recording;
+    GstElement* add(const char* factory);
+    bool link_chain(const std::vector<GstElement*>& chain);
+    void record(Kind kind, GstElement* tee);
+    void finished_recording();
+    static GstPadProbeReturn count_video(GstPad*, GstPadProbeInfo*, gpointer self);
+    static GstPadProbeReturn count_audio(GstPad*, GstPadProbeInfo*, gpointer self);
+
+    std::string peer_;
+    GstElement* pipeline_;
+    bool window_ = false;
+    std::string record_dir_;
+    std::shared_ptr<MediaCounters> counters_;
+    std::mutex mutex_;  // guards what attach() (streaming thread) and the main loop share
+    std::vector<GstElement*> elements_;
+    std::unique_ptr<Recording> rec_;
+    Lifetime alive_ = make_lifetime();
+};
+
+}  // namespace rp::media

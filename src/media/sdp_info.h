@@ -1,0 +1,39 @@
+// What we need to know from a remote SDP before handing it to webrtcbin. Pure.
+#pragma once
+
+#include "media/codecs.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rp::media {
+
+struct RtpMap {
+    int pt;
+    std::string encoding;  // upper case
+    int clock_rate;
+    std::string fmtp;
+};
+
+struct MediaLine {
+    std::optional<Kind> kind;  // nullopt for application/data m-lines
+    std::string mid;
+    bool sends = false;        // the SDP's author sends on this m-line (sendrecv/sendonly)
+    bool receives = false;     // ... and receives (sendrecv/recvonly)
+    bool rejected = false;     // port 0
+    std::vector<RtpMap> formats;
+};
+
+struct SdpInfo {
+    std::vector<MediaLine> media;
+    bool bundled = false;
+};
+
+std::optional<SdpInfo> parse_sdp(const std::string& text, std::string* error);
+
+// The offer's payload type for our codec on this m-line, or -1. For H.264, prefers
+// packetization-mode=1 with constrained baseline (42e01f) as browsers do.
+int find_payload(const MediaLine& m, const SendCodec& codec);
+
+}  // namespace rp::media

@@ -1,0 +1,183 @@
+#include "media/session_manager.h"
+
+#include "util/log.h"
+
+namespace rp::media {
+
+namespace {
+constexpr size_t kMaxEarlyCandidates = 256;
+constexpr size_t kMaxEarlyPeers = 64;
+}  // namespace
+
+SessionManager::SessionManager(GstElement* pipeline, LocalMedia& local, const Config& cfg)
+    : pipeline_(pipeline), local_(local), cfg_(cfg) {}
+
+SessionManager::~SessionManager() { sessions_.clear(); }
+
+PeerRecord& SessionManager::record(const std::string& peer) {
+    for (auto& r : records_)
+        if (r.id == peer) return r;
+    PeerRecord r;
+    r.id = peer;
+    records_.push_back(std::move(r));
+    return records_.back();
+}
+
+std::vector<PeerRecord> SessionManager::records() const {
+    std::vector<PeerRecord> out = records_;
+    for (auto& r : out) {
+        auto it = sessions_.find(r.id);
+        if (it == sessions_.end()) continue;
+        r.remote_sends_audio = it->second->remote_sends(Kind::Audio);
+        r.remote_sends_video = it->second->remote_sends(Kind::Video);
+    }
+    return out;
+}
+
+PeerSession* SessionManager::create_session(const std::string& peer) {
+    PeerRecord& rec = record(peer);
+    SessionCallbacks cb;
+    LifetimeRef alive = alive_;
+    cb.send_description = [this, peer](const SessionDescription& d) {
+        if (signaller_) signaller_->send_description(peer, d);
+    };
+    cb.send_candidate = [this, peer](const IceCandidate& c) {
+        if (signaller_) signaller_->send_candidate(peer, c);
+    };
+    cb.state_changed = [this, peer](const std::string& state) {
+        PeerRecord& r = record(peer);
+        if (r.state == state) return;
+        r.state = state;
+        if (state == "connected" && !r.ever_connected) {
+            r.ever_connected = true;
+            log::info("peer %s: connected", peer.c_str());
+        } else if (state == "failed" || state == "disconnected") {
+            log::warn("peer %s: connection %s%s", peer.c_str(), state.c_str(),
+                      cfg_.turn.empty() && state == "failed" ? " (no TURN server configured: behind NAT, add --turn)" : "");
+        } else {
+            log::debug("peer %s: %s", peer.c_str(), state.c_str());
+        }
+    };
+    cb.failed = [this, peer](const std::string& why) {
+        log::warn("peer %s: %s; closing that session", peer.c_str(), why.c_str());
+        end_session(peer, "failed");
+    };
+    auto session = std::make_unique<PeerSession>(peer, pipeline_, local_, cfg_, rec.counters, std::move(cb));
+    PeerSession* raw = session.get();
+    sessions_[peer] = std::move(session);
+    return raw;
+}
+
+void SessionManager::member_joined(const std::string& peer, const std::string& user_json, bool we_call) {
+    PeerRecord& rec = record(peer);
+    if (user_json != "{}" || rec.user_json.empty()) rec.user_json = user_json;
+    log::info("peer %s: joined%s", peer.c_str(), we_call ? ", calling" : "");
+    if (!we_call || sessions_.count(peer)) return;
+    PeerSession* s = create_session(peer);
+    std::string err;
+    if (!s->start_offer(&err)) {
+        log::error("peer %s: cannot start a call: %s", peer.c_str(), err.c_str());
+        end_session(peer, "failed");
+    }
+}
+
+void SessionManager::member_left(const std::string& peer) {
+    log::info("peer %s: left", peer.c_str());
+    early_candidates_.erase(peer);
+    end_session(peer, "closed");
+}
+
+void SessionManager::end_session(const std::string& peer, const char* state) {
+    auto it = sessions_.find(peer);
+    if (it == sessions_.end()) return;
+    PeerRecord& r = record(peer);
+    r.remote_sends_audio = it->second->remote_sends(Kind::Audio);
+    r.remote_sends_video = it->second->remote_sends(Kind::Video);
+    r.state = state;
+    // Detach now so new events for this id start fresh; destroy once the recording is closed.
+    std::shared_ptr<PeerSession> closing(std::move(it->second));
+    sessions_.erase(it);
+    if (signaller_) signaller_->session_ended(peer);
+    closing->finish([closing]() mutable {
+        // Destroying from inside a GStreamer probe's aftermath is fine: we are on the main loop.
+        invoke_on_main([closing] {});
+    });
+}
+
+void SessionManager::remote_description(const std::string& peer, const SessionDescription& desc) {
+    auto it = sessions_.find(peer);
+    if (desc.type == "offer") {
+        if (it != sessions_.end()) {
+            log::warn("peer %s: new offer replaces the running session", peer.c_str());
+            end_session(peer, "closed");
+        }
+        PeerSession* s = create_session(peer);
+        std::string err;
+        if (!s->apply_remote(desc, &err)) {
+            log::warn("peer %s: dropped its offer: %s", peer.c_str(), err.c_str());
+            end_session(peer, "failed");
+            return;
+        }
+    } else {
+        if (it == sessions_.end() || !it->second->is_caller()) {
+            log::warn("peer %s: dropped an answer we did not ask for", peer.c_str());
+            return;
+        }
+        std::string err;
+        if (!it->second->apply_remote(desc, &err)) {
+            log::warn("peer %s: dropped its answer: %s", peer.c_str(), err.c_str());
+            return;
+        }
+    }
+    auto early = early_candidates_.find(peer);
+    if (early != early_candidates_.end()) {
+        auto cands = std::move(early->second);
+        early_candidates_.erase(early);
+        for (const auto& c : cands) sessions_[peer]->add_candidate(c);
+    }
+}
+
+void SessionManager::remote_candidate(const std::string& peer, const IceCandidate& cand) {
+    auto it = sessions_.find(peer);
+    if (it != sessions_.end()) {
+        it->second->add_candidate(cand);
+        return;
+    }
+    if (!early_candidates_.count(peer) && early_candidates_.size() >= kMaxEarlyPeers) return;
+    auto& q = early_candidates_[peer];
+    if (q.size() < kMaxEarlyCandidates) q.push_back(cand);
+}
+
+void SessionManager::drop_all_sessions(const char* why) {
+    std::vector<std::string> ids;
+    for (auto& [id, s] : sessions_) ids.push_back(id);
+    for (const auto& id : ids) {
+        log::info("peer %s: closing (%s)", id.c_str(), why);
+        end_session(id, "closed");
+    }
+    early_candidates_.clear();
+}
+
+void SessionManager::close_all(std::function<void()> done) {
+    auto remaining = std::make_shared<size_t>(sessions_.size());
+    auto finish = std::make_shared<std::function<void()>>(std::move(done));
+    if (*remaining == 0) {
+        (*finish)();
+        return;
+    }
+    std::vector<std::shared_ptr<PeerSession>> closing;
+    for (auto& [id, s] : sessions_) {
+        record(id).remote_sends_audio = s->remote_sends(Kind::Audio);
+        record(id).remote_sends_video = s->remote_sends(Kind::Video);
+        closing.emplace_back(std::move(s));
+    }
+    sessions_.clear();
+    for (auto& s : closing) {
+        s->finish([s, remaining, finish]() mutable {
+            s.reset();
+            if (--*remaining == 0) (*finish)();
+        });
+    }
+}
+
+}  // namespace rp::media

@@ -1,0 +1,54 @@
+// Media side of the peer link: one PeerSession per remote member, created and fed from
+// PeerEvents, talking back through PeerSignaller. Also keeps the record of every member seen.
+#pragma once
+
+#include "core/peer_link.h"
+#include "media/local_media.h"
+#include "media/peer_session.h"
+#include "report/peer_record.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rp::media {
+
+class SessionManager : public PeerEvents {
+public:
+    SessionManager(GstElement* pipeline, LocalMedia& local, const Config& cfg);
+    ~SessionManager() override;
+
+    void set_signaller(PeerSignaller* signaller) { signaller_ = signaller; }
+
+    // PeerEvents
+    void member_joined(const std::string& peer, const std::string& user_json, bool we_call) override;
+    void member_left(const std::string& peer) override;
+    void remote_description(const std::string& peer, const SessionDescription& desc) override;
+    void remote_candidate(const std::string& peer, const IceCandidate& cand) override;
+
+    // Ends every session: recordings are finalized, then `done` runs on the main loop.
+    void close_all(std::function<void()> done);
+    // Closes every session at once, e.g. after the server restarted and ids changed.
+    void drop_all_sessions(const char* why);
+
+    std::vector<PeerRecord> records() const;
+    size_t session_count() const { return sessions_.size(); }
+
+private:
+    PeerRecord& record(const std::string& peer);
+    PeerSession* create_session(const std::string& peer);
+    void end_session(const std::string& peer, const char* state);
+
+    GstElement* pipeline_;
+    LocalMedia& local_;
+    const Config& cfg_;
+    PeerSignaller* signaller_ = nullptr;
+    std::map<std::string, std::unique_ptr<PeerSession>> sessions_;
+    std::map<std::string, std::vector<IceCandidate>> early_candidates_;  // before the session exists
+    std::vector<PeerRecord> records_;  // every member seen, in order
+    Lifetime alive_ = make_lifetime();
+};
+
+}  // namespace rp::media

@@ -1,0 +1,64 @@
+// A Socket.IO v4 client over one libsoup WebSocket (no long-polling). Owns the Engine.IO
+// heartbeat; hands namespace events to its owner on the main loop.
+#pragma once
+
+#include "signal/room_protocol.h"
+#include "signal/socketio_codec.h"
+
+#include <libsoup/soup.h>
+
+#include <functional>
+#include <string>
+
+namespace rp {
+
+enum class LinkFailure {
+    Unreachable,  // could not open the WebSocket
+    Refused,      // CONNECT_ERROR from the server
+    Lost,         // was connected, then closed or silent
+};
+
+class SocketIoClient : public EventEmitter {
+public:
+    struct Handlers {
+        std::function<void(const std::string& socket_id)> connected;
+        std::function<void(const std::string& name, JsonArray* args)> event;
+        std::function<void(LinkFailure, const std::string& why)> failed;
+    };
+
+    SocketIoClient(std::string ws_url, std::string auth_json, Handlers handlers);
+    ~SocketIoClient() override;
+    SocketIoClient(const SocketIoClient&) = delete;
+    SocketIoClient& operator=(const SocketIoClient&) = delete;
+
+    void connect();  // asynchronous; exactly one of connected/failed follows
+    void close();
+    bool is_connected() const { return connected_; }
+
+    void emit(std::string_view name, JsonArray* args) override;
+
+private:
+    static void on_connect_done(GObject* source, GAsyncResult* res, gpointer self);
+    static void on_message(SoupWebsocketConnection*, gint type, GBytes* data, gpointer self);
+    static void on_closed(SoupWebsocketConnection*, gpointer self);
+    static gboolean on_heartbeat_timeout(gpointer self);
+
+    void handle_text(std::string_view text);
+    void handle_sio(std::string_view text);
+    void arm_heartbeat();
+    void drop_link(LinkFailure kind, const std::string& why);
+    void send(const std::string& text);
+
+    std::string url_;
+    std::string auth_json_;
+    Handlers handlers_;
+    SoupSession* session_ = nullptr;
+    GCancellable* cancellable_ = nullptr;
+    SoupWebsocketConnection* ws_ = nullptr;
+    sio::OpenInfo open_;
+    guint heartbeat_ = 0;
+    bool connected_ = false;
+    bool reported_ = false;
+};
+
+}  // namespace rp

@@ -1,0 +1,47 @@
+#include "util/log.h"
+
+#include <glib.h>
+
+#include <atomic>
+#include <cstdarg>
+#include <cstdio>
+#include <ctime>
+
+namespace rp::log {
+namespace {
+
+std::atomic<Level> g_level{Level::Info};
+const gint64 g_start_us = g_get_monotonic_time();
+
+void emit(Level lvl, const char* tag, const char* fmt, va_list ap) {
+    if (lvl > g_level.load()) return;
+    char text[4096];
+    vsnprintf(text, sizeof text, fmt, ap);
+    gint64 now = g_get_real_time();
+    time_t secs = static_cast<time_t>(now / G_USEC_PER_SEC);
+    struct tm tm_utc;
+    gmtime_r(&secs, &tm_utc);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%H:%M:%S", &tm_utc);
+    fprintf(stderr, "%s.%03d %s %s\n", stamp, static_cast<int>((now / 1000) % 1000), tag, text);
+}
+
+}  // namespace
+
+void set_level(Level level) { g_level = level; }
+Level level() { return g_level.load(); }
+double since_start_ms() { return (g_get_monotonic_time() - g_start_us) / 1000.0; }
+
+#define RP_LOG_FN(name, lvl, tag)   \
+    void name(const char* fmt, ...) { \
+        va_list ap;                   \
+        va_start(ap, fmt);            \
+        emit(lvl, tag, fmt, ap);      \
+        va_end(ap);                   \
+    }
+RP_LOG_FN(error, Level::Error, "error:")
+RP_LOG_FN(warn, Level::Warning, "warning:")
+RP_LOG_FN(info, Level::Info, "")
+RP_LOG_FN(debug, Level::Debug, "debug:")
+
+}  // namespace rp::log

@@ -150,7 +150,9 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
         int code = app.exit(e, out, err);
         result.kind = ParseResult::Kind::Exit;
         result.exit_code = code == 0 ? 0 : 2;
-        result.message = code == 0 ? out.str() : err.str() + "Run with --help for the options.\n";
+        result.message = code == 0 ? out.str() : err.str();
+        if (code != 0 && result.message.find("--help") == std::string::npos)
+            result.message += "Run with --help for the options.\n";
         return result;
     }
 

@@ -173,7 +173,26 @@ bool App::on_bus_message(GstMessage* msg) {
             log::debug("GStreamer warning from %s: %s", GST_OBJECT_NAME(GST_MESSAGE_SRC(msg)), err ? err->message : "?");
             break;
         }
-        default: break;
+        case GST_MESSAGE_LATENCY:
+            // A branch added at run time changed the pipeline latency: redistribute it.
+            gst_bin_recalculate_latency(GST_BIN(pipeline_));
+            break;
+        case GST_MESSAGE_CLOCK_LOST:
+            log::debug("pipeline clock lost; selecting a new one");
+            gst_element_set_state(pipeline_, GST_STATE_PAUSED);
+            gst_element_set_state(pipeline_, GST_STATE_PLAYING);
+            break;
+        case GST_MESSAGE_STATE_CHANGED:
+            if (GST_MESSAGE_SRC(msg) == GST_OBJECT(pipeline_)) {
+                GstState old_state, new_state;
+                gst_message_parse_state_changed(msg, &old_state, &new_state, nullptr);
+                log::debug("pipeline %s -> %s", gst_element_state_get_name(old_state),
+                           gst_element_state_get_name(new_state));
+            }
+            break;
+        default:
+            log::debug("bus: %s from %s", GST_MESSAGE_TYPE_NAME(msg), GST_OBJECT_NAME(GST_MESSAGE_SRC(msg)));
+            break;
     }
     return true;
 }
@@ -239,6 +258,15 @@ int App::run() {
 }
 
 int App::finish() {
+    if (GstClock* clock = gst_element_get_clock(pipeline_)) {
+        GstClockTime running = gst_clock_get_time(clock) - gst_element_get_base_time(pipeline_);
+        log::debug("pipeline clock %s: running time %.1f s", GST_OBJECT_NAME(clock), running / 1e9);
+        gst_object_unref(clock);
+    }
+    log::debug("captured %llu video frames, encoded %llu, %llu of them keyframes",
+               static_cast<unsigned long long>(local_.video_frames_captured()),
+               static_cast<unsigned long long>(local_.video_frames_encoded()),
+               static_cast<unsigned long long>(local_.keyframes_encoded()));
     RunResult run;
     run.room = cfg_.room;
     run.self_id = room_.self_id();

@@ -26,7 +26,7 @@ std::string video_encoder_fragment(const Config& cfg) {
     int gop = cfg.fps * 2;  // a keyframe at least every 2 s even if nobody asks
     switch (cfg.codec) {
         case VideoCodec::VP9:
-            return "vp9enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr threads=2 row-mt=true "
+            return "vp9enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr threads=1 "
                    "keyframe-max-dist=" + std::to_string(gop) + " target-bitrate=" + std::to_string(kbps * 1000);
         case VideoCodec::H264:
             // Constrained baseline with SPS/PPS before every keyframe: what browsers decode.
@@ -36,7 +36,9 @@ std::string video_encoder_fragment(const Config& cfg) {
                    "! video/x-h264,stream-format=byte-stream,alignment=au";
         case VideoCodec::VP8: break;
     }
-    return "vp8enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr threads=2 "
+    // One thread: libvpx's VP8 threads spin-wait on each other, and with two such encoders
+    // on two cores (or a busy Pi) they starve each other down to a few frames per second.
+    return "vp8enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr threads=1 "
            "error-resilient=partitions keyframe-max-dist=" + std::to_string(gop) +
            " target-bitrate=" + std::to_string(kbps * 1000);
 }
@@ -138,6 +140,29 @@ GstElement* LocalMedia::build_video(const SourceSpec& src, std::string* error) {
     }
     video_encoder_ = gst_bin_get_by_name(GST_BIN(bin), "venc");
     if (video_encoder_) gst_object_unref(video_encoder_);  // the bin keeps it alive
+    if (video_encoder_) {
+        GstPad* in = gst_element_get_static_pad(video_encoder_, "sink");
+        gst_pad_add_probe(
+            in, GST_PAD_PROBE_TYPE_BUFFER,
+            [](GstPad*, GstPadProbeInfo*, gpointer p) -> GstPadProbeReturn {
+                static_cast<LocalMedia*>(p)->video_frames_captured_.fetch_add(1);
+                return GST_PAD_PROBE_OK;
+            },
+            this, nullptr);
+        gst_object_unref(in);
+    }
+    GstPad* out = gst_element_get_static_pad(tee, "sink");
+    gst_pad_add_probe(
+        out, GST_PAD_PROBE_TYPE_BUFFER,
+        [](GstPad*, GstPadProbeInfo* info, gpointer p) -> GstPadProbeReturn {
+            auto* self = static_cast<LocalMedia*>(p);
+            self->video_frames_encoded_.fetch_add(1);
+            if (!GST_BUFFER_FLAG_IS_SET(GST_PAD_PROBE_INFO_BUFFER(info), GST_BUFFER_FLAG_DELTA_UNIT))
+                self->keyframes_encoded_.fetch_add(1);
+            return GST_PAD_PROBE_OK;
+        },
+        this, nullptr);
+    gst_object_unref(out);
     return tee;
 }
 

@@ -8,6 +8,7 @@
 #include <gst/gst.h>
 
 #include <atomic>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,10 @@ public:
     // Asks the shared video encoder for a keyframe; at most one per 500 ms reaches it.
     void request_keyframe();
 
+    std::uint64_t video_frames_captured() const { return video_frames_captured_.load(); }
+    std::uint64_t video_frames_encoded() const { return video_frames_encoded_.load(); }
+    std::uint64_t keyframes_encoded() const { return keyframes_encoded_.load(); }
+
     // Elements every run needs, for the up-front check that names missing packages.
     std::vector<std::string> required_elements() const;
 
@@ -43,6 +48,9 @@ private:
     GstElement* audio_tee_ = nullptr;
     GstElement* video_encoder_ = nullptr;
     std::atomic<gint64> last_keyframe_us_{0};
+    std::atomic<std::uint64_t> video_frames_captured_{0};
+    std::atomic<std::uint64_t> video_frames_encoded_{0};
+    std::atomic<std::uint64_t> keyframes_encoded_{0};
 };
 
 }  // namespace rp::media

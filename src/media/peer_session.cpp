@@ -1,11 +1,15 @@
 #include "media/peer_session.h"
 
 #include "media/sdp_info.h"
+#include "media/live_add.h"
+#include "media/send_gate.h"
 #include "util/gobj.h"
 #include "util/log.h"
 
 #include <agent.h>
 #include <gst/webrtc/nice/nice.h>
+
+#include <algorithm>
 
 namespace rp::media {
 
@@ -65,6 +69,10 @@ PeerSession::PeerSession(std::string peer, GstElement* pipeline, LocalMedia& loc
       remote_(peer_, pipeline, cfg.sinks, std::move(counters)) {}
 
 PeerSession::~PeerSession() {
+    for (auto& s : senders_)
+        if (s.gate && s.gate->dropped())
+            log::debug("peer %s: %llu buffers dropped before sending", peer_.c_str(),
+                       static_cast<unsigned long long>(s.gate->dropped()));
     for (auto& s : senders_) {
         if (s.tee_pad) {
             GstPad* peer = gst_pad_get_peer(s.tee_pad);
@@ -75,6 +83,7 @@ PeerSession::~PeerSession() {
             gst_element_release_request_pad(s.tee, s.tee_pad);
         }
     }
+    if (caps_timer_) g_source_remove(caps_timer_);
     if (webrtc_) {
         g_signal_handlers_disconnect_by_data(webrtc_, this);
         gst_element_set_state(webrtc_, GST_STATE_NULL);
@@ -124,6 +133,7 @@ bool PeerSession::create_webrtcbin(std::string* error) {
     g_signal_connect(webrtc_, "on-ice-candidate", G_CALLBACK(&PeerSession::on_ice_candidate), this);
     g_signal_connect(webrtc_, "pad-added", G_CALLBACK(&PeerSession::on_pad_added), this);
     g_signal_connect(webrtc_, "notify::connection-state", G_CALLBACK(&PeerSession::on_connection_state), this);
+    never_lose_state(webrtc_);
     gst_bin_add(GST_BIN(pipeline_), webrtc_);
     return true;
 }
@@ -137,8 +147,12 @@ bool PeerSession::add_sender(Kind kind, int pt) {
     GstElement* pay = gst_element_factory_make(codec.payloader.c_str(), nullptr);
     GstElement* filter = gst_element_factory_make("capsfilter", nullptr);
     if (!q || !pay || !filter) return false;
-    g_object_set(q, "max-size-buffers", 8u, "max-size-bytes", 0u, "max-size-time", static_cast<guint64>(0), "leaky",
-                 2 /* downstream */, nullptr);
+    // Unbounded: the gate in front of it bounds it and drops on its own terms.
+    g_object_set(q, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time", static_cast<guint64>(0), nullptr);
+    unsigned limit = kind == Kind::Video ? static_cast<unsigned>(std::max(cfg_.fps, 10)) : 50u;  // about 1 s
+    s.gate = std::make_unique<SendGate>(kind == Kind::Video, limit);
+    LocalMedia* local = &local_;
+    s.gate->install(q, [local] { local->request_keyframe(); });
     g_object_set(pay, "pt", static_cast<guint>(pt), nullptr);
     if (g_object_class_find_property(G_OBJECT_GET_CLASS(pay), "picture-id-mode"))
         g_object_set(pay, "picture-id-mode", 2 /* 15-bit */, nullptr);
@@ -159,17 +173,61 @@ bool PeerSession::add_sender(Kind kind, int pt) {
         GstWebRTCRTPTransceiver* trans = nullptr;
         g_object_get(s.webrtc_pad, "transceiver", &trans, nullptr);
         if (trans) {
-            g_object_set(trans, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, "codec-preferences",
-                         caps.get(), nullptr);
+            g_object_set(trans, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, nullptr);
             gst_object_unref(trans);
         }
     }
-    for (GstElement* e : s.elements) gst_element_sync_state_with_parent(e);
-    s.tee_pad = gst_element_request_pad_simple(tee, "src_%u");
-    GstPad* qsink = gst_element_get_static_pad(q, "sink");
-    ok = ok && gst_pad_link(s.tee_pad, qsink) == GST_PAD_LINK_OK;
-    gst_object_unref(qsink);
+    // The SDP must carry our SSRCs (a=ssrc) or the far end cannot map bundled packets to
+    // their m-line; payloaders only know the SSRC once caps flow, so negotiation waits.
+    GstPad* out = gst_element_get_static_pad(filter, "src");
+    gst_pad_add_probe(
+        out, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        [](GstPad*, GstPadProbeInfo* info, gpointer data) -> GstPadProbeReturn {
+            if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) != GST_EVENT_CAPS) return GST_PAD_PROBE_OK;
+            static_cast<PeerSession*>(data)->post([](PeerSession& self) {
+                ++self.senders_with_caps_;
+                log::debug("peer %s: %zu of %zu senders have caps", self.peer_.c_str(), self.senders_with_caps_,
+                           self.senders_.size());
+                self.maybe_negotiate();
+            });
+            return GST_PAD_PROBE_REMOVE;
+        },
+        this, nullptr);
+    gst_object_unref(out);
     senders_.push_back(std::move(s));
+    return ok;
+}
+
+// Only once webrtcbin and the branch are PLAYING may the branch meet the shared tee: a
+// branch that is still flushing answers the tee with FLUSHING, which pauses the encoder's
+// streaming thread for every peer, for good.
+bool PeerSession::start_senders() {
+    gst_element_sync_state_with_parent(webrtc_);
+    bool ok = true;
+    for (auto& s : senders_) {
+        for (GstElement* e : s.elements) gst_element_sync_state_with_parent(e);
+        ok = attach_to_tee(s) && ok;
+    }
+    return ok;
+}
+
+bool PeerSession::attach_to_tee(Sender& s) {
+    GstElement* q = s.elements.front();
+    s.tee_pad = gst_element_request_pad_simple(s.tee, "src_%u");
+    GstPad* qsink = gst_element_get_static_pad(q, "sink");
+    // webrtcbin holds its sink pads until negotiated. A serialized query (ALLOCATION after
+    // the encoder renegotiates for a new tee branch) would wait in this branch's queue for
+    // that, and block the shared encoder for every peer. This branch never answers them.
+    gst_pad_add_probe(
+        qsink, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+        [](GstPad*, GstPadProbeInfo* info, gpointer) -> GstPadProbeReturn {
+            GstQuery* q = GST_PAD_PROBE_INFO_QUERY(info);
+            bool serialized = (static_cast<unsigned>(GST_QUERY_TYPE(q)) & GST_QUERY_TYPE_SERIALIZED) != 0;
+            return serialized ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+        },
+        nullptr, nullptr);
+    bool ok = gst_pad_link(s.tee_pad, qsink) == GST_PAD_LINK_OK;
+    gst_object_unref(qsink);
     return ok;
 }
 
@@ -197,14 +255,57 @@ bool PeerSession::start_offer(std::string* error) {
             add_receiver(k, codec.default_pt);
         }
     }
-    gst_element_sync_state_with_parent(webrtc_);
+    if (!start_senders()) {
+        if (error) *error = "cannot link the local media to this peer";
+        return false;
+    }
     return true;
 }
 
+void PeerSession::maybe_negotiate() {
+    if (local_started_) return;
+    bool ready = senders_with_caps_ >= senders_.size() || caps_wait_expired_;
+    if (!ready) {
+        if (!caps_timer_) {
+            caps_timer_ = g_timeout_add(2000, [](gpointer p) -> gboolean {
+                auto* self = static_cast<PeerSession*>(p);
+                self->caps_timer_ = 0;
+                log::warn("peer %s: local media did not start in 2 s; negotiating anyway", self->peer_.c_str());
+                self->caps_wait_expired_ = true;
+                self->maybe_negotiate();
+                return G_SOURCE_REMOVE;
+            }, this);
+        }
+        return;
+    }
+    if (caller_ && negotiation_needed_) {
+        local_started_ = true;
+        create_offer();
+    } else if (!caller_ && remote_offer_set_) {
+        local_started_ = true;
+        create_answer();
+    }
+    if (local_started_ && caps_timer_) {
+        g_source_remove(caps_timer_);
+        caps_timer_ = 0;
+    }
+}
+
+void PeerSession::create_answer() {
+    GstPromise* answer = gst_promise_new_with_change_func(
+        [](GstPromise* ap, gpointer d) {
+            PromisePtr owner(ap);
+            const GstStructure* reply = gst_promise_get_reply(ap);
+            GstWebRTCSessionDescription* ans = nullptr;
+            if (reply) gst_structure_get(reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &ans, nullptr);
+            WebRTCDescPtr desc(ans);
+            static_cast<PeerSession*>(d)->on_local_description(desc.get());
+        },
+        this, nullptr);
+    g_signal_emit_by_name(webrtc_, "create-answer", nullptr, answer);
+}
+
 void PeerSession::create_offer() {
-    if (offer_started_) return;
-    offer_started_ = true;
-    LifetimeRef alive = alive_;
     GstPromise* promise = gst_promise_new_with_change_func(
         [](GstPromise* p, gpointer data) {
             auto* self = static_cast<PeerSession*>(data);
@@ -276,7 +377,10 @@ bool PeerSession::apply_remote(const SessionDescription& desc, std::string* erro
                 return false;
             }
         }
-        gst_element_sync_state_with_parent(webrtc_);
+        if (!start_senders()) {
+            if (error) *error = "cannot link the local media to this peer";
+            return false;
+        }
     }
 
     GstSDPMessage* sdp = nullptr;
@@ -289,19 +393,10 @@ bool PeerSession::apply_remote(const SessionDescription& desc, std::string* erro
         promise = gst_promise_new_with_change_func(
             [](GstPromise* p, gpointer data) {
                 PromisePtr done(p);
-                auto* self = static_cast<PeerSession*>(data);
-                GstPromise* answer = gst_promise_new_with_change_func(
-                    [](GstPromise* ap, gpointer d) {
-                        PromisePtr owner(ap);
-                        const GstStructure* reply = gst_promise_get_reply(ap);
-                        GstWebRTCSessionDescription* ans = nullptr;
-                        if (reply)
-                            gst_structure_get(reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &ans, nullptr);
-                        WebRTCDescPtr desc(ans);
-                        static_cast<PeerSession*>(d)->on_local_description(desc.get());
-                    },
-                    self, nullptr);
-                g_signal_emit_by_name(self->webrtc_, "create-answer", nullptr, answer);
+                static_cast<PeerSession*>(data)->post([](PeerSession& self) {
+                    self.remote_offer_set_ = true;
+                    self.maybe_negotiate();
+                });
             },
             this, nullptr);
     }
@@ -337,7 +432,8 @@ void PeerSession::finish(std::function<void()> done) { remote_.finish(3000, std:
 void PeerSession::on_negotiation_needed(GstElement*, gpointer data) {
     auto* self = static_cast<PeerSession*>(data);
     self->post([](PeerSession& s) {
-        if (s.caller_) s.create_offer();
+        s.negotiation_needed_ = true;
+        s.maybe_negotiate();
     });
 }
 

@@ -6,6 +6,7 @@
 #include "core/peer_link.h"
 #include "media/local_media.h"
 #include "media/remote_streams.h"
+#include "media/send_gate.h"
 #include "report/peer_record.h"
 #include "util/main_thread.h"
 
@@ -51,12 +52,17 @@ private:
         GstPad* tee_pad = nullptr;
         std::vector<GstElement*> elements;
         GstPad* webrtc_pad = nullptr;
+        std::unique_ptr<SendGate> gate;  // outlives the branch: destroyed after it is NULL
     };
 
     bool create_webrtcbin(std::string* error);
     bool add_sender(Kind kind, int pt);
+    bool start_senders();
+    bool attach_to_tee(Sender& s);
     void add_receiver(Kind kind, int pt);
+    void maybe_negotiate();
     void create_offer();
+    void create_answer();
     void on_local_description(GstWebRTCSessionDescription* desc);
     void apply_pending_candidates();
     void post(std::function<void(PeerSession&)> fn);
@@ -75,7 +81,12 @@ private:
     std::vector<Sender> senders_;
     RemoteStreams remote_;
     bool caller_ = false;
-    bool offer_started_ = false;
+    bool local_started_ = false;       // offer or answer requested
+    bool negotiation_needed_ = false;  // caller: webrtcbin asked for an offer
+    bool remote_offer_set_ = false;    // answerer: the offer is applied
+    size_t senders_with_caps_ = 0;
+    bool caps_wait_expired_ = false;
+    guint caps_timer_ = 0;
     bool has_remote_ = false;
     bool remote_bundled_ = false;
     bool remote_video_ = false;

@@ -7,6 +7,8 @@
 #include <gst/video/video.h>
 #include <glib/gstdio.h>
 
+#include "media/live_add.h"
+
 namespace rp::media {
 
 struct RemoteStreams::Recording {
@@ -110,6 +112,7 @@ void RemoteStreams::attach(GstPad* rtp_pad) {
     if (!codec) {
         log::warn("peer %s: cannot decode '%s', discarding that stream", peer_.c_str(), enc ? enc : "?");
         GstElement* sink = add("fakesink");
+        never_lose_state(sink);
         gst_element_sync_state_with_parent(sink);
         GstPad* sinkpad = gst_element_get_static_pad(sink, "sink");
         gst_pad_link(rtp_pad, sinkpad);
@@ -133,6 +136,10 @@ void RemoteStreams::attach(GstPad* rtp_pad) {
         if (!e) return;
     g_object_set(tee, "allow-not-linked", TRUE, nullptr);
     g_object_set(sink, "sync", FALSE, nullptr);
+    // libvpx decoder threads spin-wait too; one per stream scales better across many peers.
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(dec), "threads"))
+        g_object_set(dec, "threads", 1u, nullptr);
+    never_lose_state(sink);
     if (GObjectClass* klass = G_OBJECT_GET_CLASS(head.front());
         g_object_class_find_property(klass, "request-keyframe"))
         g_object_set(head.front(), "request-keyframe", TRUE, nullptr);

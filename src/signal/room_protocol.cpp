@@ -49,7 +49,12 @@ void RoomProtocol::on_connected(const std::string& self_id) {
     log::info("joined room '%s' as %s", room_.c_str(), self_id_.c_str());
 }
 
-void RoomProtocol::on_disconnected() { joined_ = false; }
+void RoomProtocol::on_disconnected() {
+    // The server forgets us with the old socket: every member is met again, and called, after
+    // the rejoin. The media side drops its sessions on its own.
+    joined_ = false;
+    members_.clear();
+}
 
 void RoomProtocol::warn_once(const std::string& sender, const std::string& kind,
                              const std::string& detail) {

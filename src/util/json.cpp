@@ -1,5 +1,7 @@
 #include "util/json.h"
 
+#include <cmath>
+
 namespace rp::json {
 
 JsonPtr parse(std::string_view text, std::string* error) {
@@ -41,7 +43,14 @@ std::optional<gint64> get_int(JsonObject* obj, const char* member) {
     if (!n || !JSON_NODE_HOLDS_VALUE(n)) return std::nullopt;
     GType t = json_node_get_value_type(n);
     if (t == G_TYPE_INT64) return json_node_get_int(n);
-    if (t == G_TYPE_DOUBLE) return static_cast<gint64>(json_node_get_double(n));
+    if (t == G_TYPE_DOUBLE) {
+        // Casting an out-of-range double is undefined behaviour: saturate instead.
+        double d = json_node_get_double(n);
+        if (std::isnan(d)) return std::nullopt;
+        if (d >= 9.2e18) return G_MAXINT64;
+        if (d <= -9.2e18) return G_MININT64;
+        return static_cast<gint64>(d);
+    }
     return std::nullopt;
 }
 

@@ -1,1 +1,528 @@
+// Command-line parsing into Config: defaults, validation and exit codes.
+#include "cli/options.h"
+#include "util/json.h"
+
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+using rp::Config;
+using rp::JsonPtr;
+using rp::ParseResult;
+
+constexpr const char* kEioPath = "/socket.io/?EIO=4&transport=websocket";
+
+class OptionsTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        save("DISPLAY", display_);
+        save("WAYLAND_DISPLAY", wayland_);
+        unsetenv("DISPLAY");
+        unsetenv("WAYLAND_DISPLAY");
+    }
+    void TearDown() override {
+        restore("DISPLAY", display_);
+        restore("WAYLAND_DISPLAY", wayland_);
+    }
+
+    // Parses `roompeer ARGS...` into cfg.
+    ParseResult parse(const std::vector<std::string>& args) {
+        std::vector<const char*> argv{"roompeer"};
+        for (const auto& a : args) argv.push_back(a.c_str());
+        cfg = Config{};
+        return rp::parse_options(static_cast<int>(argv.size()), argv.data(), cfg);
+    }
+    // With the two required options in front.
+    ParseResult run(std::vector<std::string> extra = {}) {
+        std::vector<std::string> args{"--server", "http://127.0.0.1:3000", "--room", "demo"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return parse(args);
+    }
+    // Asserts a usage error (exit 2) whose message mentions `needle`.
+    void expect_usage_error(std::vector<std::string> extra, const std::string& needle) {
+        ParseResult r = run(extra);
+        std::string joined;
+        for (const auto& e : extra) joined += e + " ";
+        EXPECT_EQ(r.kind, ParseResult::Kind::Exit) << joined;
+        EXPECT_EQ(r.exit_code, 2) << joined;
+        EXPECT_NE(r.message.find(needle), std::string::npos)
+            << joined << "-> message: " << r.message;
+    }
+
+    Config cfg;
+
+private:
+    static void save(const char* name, std::optional<std::string>& slot) {
+        const char* v = std::getenv(name);
+        if (v) slot = v;
+    }
+    static void restore(const char* name, const std::optional<std::string>& slot) {
+        if (slot)
+            setenv(name, slot->c_str(), 1);
+        else
+            unsetenv(name);
+    }
+    std::optional<std::string> display_, wayland_;
+};
+
+void expect_runs(const ParseResult& r) {
+    EXPECT_EQ(r.kind, ParseResult::Kind::Run) << r.message;
+    EXPECT_EQ(r.exit_code, 0);
+}
+
+// ---- Defaults --------------------------------------------------------------------------------
+
+TEST_F(OptionsTest, Defaults) {
+    expect_runs(run());
+    EXPECT_EQ(cfg.server, "http://127.0.0.1:3000");
+    EXPECT_EQ(cfg.room, "demo");
+    EXPECT_EQ(cfg.width, 640);
+    EXPECT_EQ(cfg.height, 480);
+    EXPECT_EQ(cfg.fps, 30);
+    EXPECT_EQ(cfg.codec, rp::VideoCodec::VP8);
+    EXPECT_EQ(cfg.video_bitrate_kbps, 800);
+    EXPECT_EQ(cfg.video.kind, "test");
+    EXPECT_EQ(cfg.video.device, "");
+    EXPECT_EQ(cfg.audio.kind, "test");
+    EXPECT_EQ(cfg.stun, (std::vector<std::string>{"stun:stun.l.google.com:19302",
+                                                   "stun:stun.services.mozilla.com"}));
+    EXPECT_TRUE(cfg.turn.empty());
+    EXPECT_TRUE(cfg.ice_addresses.empty());
+    EXPECT_EQ(cfg.latency_ms, 200);
+    EXPECT_EQ(cfg.duration_s, 0);
+    EXPECT_EQ(cfg.report_path, "");
+    EXPECT_EQ(cfg.expect_peers, -1);
+    EXPECT_EQ(cfg.expect_frames, -1);
+    EXPECT_EQ(cfg.verbosity, 0);
+    EXPECT_EQ(cfg.name, "roompeer");
+    EXPECT_EQ(cfg.auth_json, "");
+}
+
+TEST_F(OptionsTest, SinkDefaultsToFakeWithoutADisplay) {
+    expect_runs(run());
+    ASSERT_EQ(cfg.sinks.size(), 1u);
+    EXPECT_EQ(cfg.sinks[0].kind, "fake");
+}
+
+TEST_F(OptionsTest, SinkDefaultsToWindowWithX11) {
+    setenv("DISPLAY", ":0", 1);
+    expect_runs(run());
+    ASSERT_EQ(cfg.sinks.size(), 1u);
+    EXPECT_EQ(cfg.sinks[0].kind, "window");
+}
+
+TEST_F(OptionsTest, SinkDefaultsToWindowWithWayland) {
+    setenv("WAYLAND_DISPLAY", "wayland-0", 1);
+    expect_runs(run());
+    ASSERT_EQ(cfg.sinks.size(), 1u);
+    EXPECT_EQ(cfg.sinks[0].kind, "window");
+}
+
+TEST_F(OptionsTest, EmptyDisplayVariableCountsAsNoDisplay) {
+    setenv("DISPLAY", "", 1);
+    expect_runs(run());
+    ASSERT_EQ(cfg.sinks.size(), 1u);
+    EXPECT_EQ(cfg.sinks[0].kind, "fake");
+}
+
+TEST_F(OptionsTest, DefaultUserInfoCarriesTheName) {
+    expect_runs(run());
+    EXPECT_EQ(cfg.user_json, R"({"name":"roompeer"})");
+}
+
+// ---- Server and room -------------------------------------------------------------------------
+
+TEST_F(OptionsTest, ServerIsRequired) {
+    ParseResult r = parse({"--room", "demo"});
+    EXPECT_EQ(r.kind, ParseResult::Kind::Exit);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.message.find("--server"), std::string::npos) << r.message;
+}
+
+TEST_F(OptionsTest, RoomIsRequired) {
+    ParseResult r = parse({"--server", "http://h"});
+    EXPECT_EQ(r.kind, ParseResult::Kind::Exit);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.message.find("--room"), std::string::npos) << r.message;
+}
+
+TEST_F(OptionsTest, NoArgumentsIsAUsageError) {
+    ParseResult r = parse({});
+    EXPECT_EQ(r.kind, ParseResult::Kind::Exit);
+    EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST_F(OptionsTest, EmptyRoomIsAUsageError) {
+    ParseResult r = parse({"--server", "http://h", "--room", ""});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.message.find("--room"), std::string::npos) << r.message;
+}
+
+TEST_F(OptionsTest, ShortServerAndRoomOptions) {
+    expect_runs(parse({"-s", "ws://h:1", "-r", "r1"}));
+    EXPECT_EQ(cfg.room, "r1");
+    EXPECT_EQ(cfg.ws_url, std::string("ws://h:1") + kEioPath);
+}
+
+TEST_F(OptionsTest, HttpServerIsNormalizedToWebSocketUrl) {
+    expect_runs(run());
+    EXPECT_EQ(cfg.ws_url, std::string("ws://127.0.0.1:3000") + kEioPath);
+}
+
+TEST_F(OptionsTest, HttpsServerBecomesWss) {
+    expect_runs(parse({"--server", "https://rooms.example.com/", "--room", "x"}));
+    EXPECT_EQ(cfg.server, "https://rooms.example.com/");
+    EXPECT_EQ(cfg.ws_url, std::string("wss://rooms.example.com") + kEioPath);
+}
+
+TEST_F(OptionsTest, BadServerUrlsAreUsageErrors) {
+    for (const char* url : {"127.0.0.1:3000", "ftp://h", "http://"}) {
+        ParseResult r = parse({"--server", url, "--room", "x"});
+        EXPECT_EQ(r.exit_code, 2) << url;
+        EXPECT_NE(r.message.find("--server"), std::string::npos) << url << ": " << r.message;
+    }
+}
+
+TEST_F(OptionsTest, UnknownOptionIsAUsageError) {
+    ParseResult r = run({"--bogus"});
+    EXPECT_EQ(r.kind, ParseResult::Kind::Exit);
+    EXPECT_EQ(r.exit_code, 2);
+}
+
+// CLI11's own error text already ends with "Run with --help for more information."; the
+// second hint parse_options appends repeats it.
+TEST_F(OptionsTest, UsageErrorMentionsHelpOnce) {
+    ParseResult r = parse({"--room", "demo"});
+    ASSERT_EQ(r.exit_code, 2);
+    size_t first = r.message.find("--help");
+    ASSERT_NE(first, std::string::npos) << r.message;
+    EXPECT_EQ(r.message.find("--help", first + 1), std::string::npos) << r.message;
+}
+
+// ---- User info and auth ----------------------------------------------------------------------
+
+TEST_F(OptionsTest, UserJsonIsMergedWithTheName) {
+    expect_runs(run({"--name", "bob", "--user-json", R"({"avatar":"cat","level":3})"}));
+    JsonPtr user = rp::json::parse(cfg.user_json);
+    JsonObject* obj = rp::json::as_object(user.get());
+    ASSERT_TRUE(obj) << cfg.user_json;
+    EXPECT_EQ(rp::json::get_string(obj, "name"), "bob");
+    EXPECT_EQ(rp::json::get_string(obj, "avatar"), "cat");
+    EXPECT_EQ(rp::json::get_int(obj, "level"), 3);
+    EXPECT_EQ(json_object_get_size(obj), 3u);
+}
+
+TEST_F(OptionsTest, NameInUserJsonWins) {
+    expect_runs(run({"--name", "bob", "--user-json", R"({"name":"alice"})"}));
+    JsonPtr user = rp::json::parse(cfg.user_json);
+    EXPECT_EQ(rp::json::get_string(rp::json::as_object(user.get()), "name"), "alice");
+}
+
+TEST_F(OptionsTest, ShortNameOption) {
+    expect_runs(run({"-n", "carol"}));
+    EXPECT_EQ(cfg.name, "carol");
+    EXPECT_EQ(cfg.user_json, R"({"name":"carol"})");
+}
+
+TEST_F(OptionsTest, InvalidUserJsonIsAUsageError) {
+    expect_usage_error({"--user-json", "{name:"}, "--user-json");
+    expect_usage_error({"--user-json", ""}, "--user-json");
+}
+
+TEST_F(OptionsTest, UserJsonMustBeAnObject) {
+    expect_usage_error({"--user-json", "[1,2]"}, "object");
+    expect_usage_error({"--user-json", R"("bob")"}, "object");
+}
+
+TEST_F(OptionsTest, AuthJsonIsKept) {
+    expect_runs(run({"--auth", R"({"token":"t0k"})"}));
+    EXPECT_EQ(cfg.auth_json, R"({"token":"t0k"})");
+}
+
+TEST_F(OptionsTest, AuthMustBeAJsonObject) {
+    expect_usage_error({"--auth", "token"}, "--auth");
+    expect_usage_error({"--auth", "[]"}, "--auth");
+}
+
+// ---- Sources and codec -----------------------------------------------------------------------
+
+TEST_F(OptionsTest, V4l2VideoWithDevice) {
+    expect_runs(run({"--video", "v4l2:/dev/video2"}));
+    EXPECT_EQ(cfg.video.kind, "v4l2");
+    EXPECT_EQ(cfg.video.device, "/dev/video2");
+}
+
+TEST_F(OptionsTest, VideoKindsWithoutDevice) {
+    for (const char* kind : {"test", "none", "auto", "v4l2"}) {
+        expect_runs(run({"--video", kind}));
+        EXPECT_EQ(cfg.video.kind, kind);
+        EXPECT_EQ(cfg.video.device, "");
+    }
+}
+
+TEST_F(OptionsTest, AlsaDeviceMayContainColons) {
+    expect_runs(run({"--audio", "alsa:hw:1,0"}));
+    EXPECT_EQ(cfg.audio.kind, "alsa");
+    EXPECT_EQ(cfg.audio.device, "hw:1,0");
+}
+
+TEST_F(OptionsTest, AudioNone) {
+    expect_runs(run({"--audio", "none"}));
+    EXPECT_EQ(cfg.audio.kind, "none");
+}
+
+TEST_F(OptionsTest, BadVideoKindIsAUsageError) {
+    expect_usage_error({"--video", "webcam"}, "--video");
+    expect_usage_error({"--video", "alsa"}, "--video");
+    expect_usage_error({"--video", ""}, "--video");
+}
+
+TEST_F(OptionsTest, OnlyTheDeviceKindTakesADevice) {
+    expect_usage_error({"--video", "test:/dev/video0"}, "--video");
+    expect_usage_error({"--audio", "none:hw:0"}, "--audio");
+}
+
+TEST_F(OptionsTest, BadAudioKindIsAUsageError) {
+    expect_usage_error({"--audio", "v4l2"}, "--audio");
+    expect_usage_error({"--audio", "pulse"}, "--audio");
+}
+
+TEST_F(OptionsTest, VideoCodecs) {
+    expect_runs(run({"--video-codec", "h264"}));
+    EXPECT_EQ(cfg.codec, rp::VideoCodec::H264);
+    expect_runs(run({"--video-codec", "vp9"}));
+    EXPECT_EQ(cfg.codec, rp::VideoCodec::VP9);
+    expect_runs(run({"--video-codec", "vp8"}));
+    EXPECT_EQ(cfg.codec, rp::VideoCodec::VP8);
+}
+
+TEST_F(OptionsTest, UnknownVideoCodecIsAUsageError) {
+    expect_usage_error({"--video-codec", "av1"}, "--video-codec");
+}
+
+TEST_F(OptionsTest, CodecNames) {
+    EXPECT_STREQ(rp::codec_name(rp::VideoCodec::VP8), "vp8");
+    EXPECT_STREQ(rp::codec_name(rp::VideoCodec::VP9), "vp9");
+    EXPECT_STREQ(rp::codec_name(rp::VideoCodec::H264), "h264");
+}
+
+// ---- Video size and rates --------------------------------------------------------------------
+
+TEST_F(OptionsTest, VideoSize) {
+    expect_runs(run({"--video-size", "1280x720"}));
+    EXPECT_EQ(cfg.width, 1280);
+    EXPECT_EQ(cfg.height, 720);
+}
+
+TEST_F(OptionsTest, VideoSizeWithCapitalX) {
+    expect_runs(run({"--video-size", "320X240"}));
+    EXPECT_EQ(cfg.width, 320);
+    EXPECT_EQ(cfg.height, 240);
+}
+
+TEST_F(OptionsTest, VideoSizeLimits) {
+    expect_runs(run({"--video-size", "16x16"}));
+    EXPECT_EQ(cfg.width, 16);
+    expect_runs(run({"--video-size", "7680x4320"}));
+    EXPECT_EQ(cfg.height, 4320);
+}
+
+TEST_F(OptionsTest, BadVideoSizesAreUsageErrors) {
+    for (const char* size : {"640", "0x0", "abcx480", "640xabc", "641x480", "640x481", "640x480x",
+                             "640x480 ", "14x14", "7682x4320", "7680x4322", "-640x480", "640*480",
+                             "", "x"}) {
+        expect_usage_error({"--video-size", size}, "--video-size");
+    }
+}
+
+TEST_F(OptionsTest, Fps) {
+    expect_runs(run({"--fps", "60"}));
+    EXPECT_EQ(cfg.fps, 60);
+}
+
+TEST_F(OptionsTest, WrongTypesAreUsageErrors) {
+    expect_usage_error({"--fps", "abc"}, "--fps");
+    expect_usage_error({"--fps", "2.5"}, "--fps");
+    expect_usage_error({"--duration", "soon"}, "--duration");
+    expect_usage_error({"--expect-peers", "two"}, "--expect-peers");
+    expect_usage_error({"--latency", "1s"}, "--latency");
+}
+
+TEST_F(OptionsTest, OutOfRangeNumbersAreUsageErrors) {
+    expect_usage_error({"--fps", "0"}, "--fps");
+    expect_usage_error({"--fps", "121"}, "--fps");
+    expect_usage_error({"--video-bitrate", "15"}, "--video-bitrate");
+    expect_usage_error({"--latency", "-1"}, "--latency");
+    expect_usage_error({"--duration", "-1"}, "--duration");
+    expect_usage_error({"--expect-peers", "-1"}, "--expect-peers");
+    expect_usage_error({"--expect-frames", "-5"}, "--expect-frames");
+}
+
+TEST_F(OptionsTest, MissingValueIsAUsageError) {
+    ParseResult r = run({"--fps"});
+    EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST_F(OptionsTest, DurationAndReport) {
+    expect_runs(run({"-d", "1.5", "--report", "-"}));
+    EXPECT_DOUBLE_EQ(cfg.duration_s, 1.5);
+    EXPECT_EQ(cfg.report_path, "-");
+}
+
+TEST_F(OptionsTest, BitrateAndLatency) {
+    expect_runs(run({"--video-bitrate", "2500", "--latency", "0"}));
+    EXPECT_EQ(cfg.video_bitrate_kbps, 2500);
+    EXPECT_EQ(cfg.latency_ms, 0);
+}
+
+// ---- Sinks -----------------------------------------------------------------------------------
+
+TEST_F(OptionsTest, SinkKinds) {
+    expect_runs(run({"--sink", "fake"}));
+    ASSERT_EQ(cfg.sinks.size(), 1u);
+    EXPECT_EQ(cfg.sinks[0].kind, "fake");
+    expect_runs(run({"--sink", "window"}));
+    ASSERT_EQ(cfg.sinks.size(), 1u);
+    EXPECT_EQ(cfg.sinks[0].kind, "window");
+}
+
+TEST_F(OptionsTest, FileSinkKeepsTheDirectory) {
+    expect_runs(run({"--sink", "file:/tmp/rec dir"}));
+    ASSERT_EQ(cfg.sinks.size(), 1u);
+    EXPECT_EQ(cfg.sinks[0].kind, "file");
+    EXPECT_EQ(cfg.sinks[0].dir, "/tmp/rec dir");
+}
+
+TEST_F(OptionsTest, SeveralSinks) {
+    expect_runs(run({"--sink", "fake", "--sink", "file:out"}));
+    ASSERT_EQ(cfg.sinks.size(), 2u);
+    EXPECT_EQ(cfg.sinks[0].kind, "fake");
+    EXPECT_EQ(cfg.sinks[1].kind, "file");
+    EXPECT_EQ(cfg.sinks[1].dir, "out");
+}
+
+TEST_F(OptionsTest, ExplicitSinkOverridesTheDisplayDefault) {
+    setenv("DISPLAY", ":0", 1);
+    expect_runs(run({"--sink", "fake"}));
+    ASSERT_EQ(cfg.sinks.size(), 1u);
+    EXPECT_EQ(cfg.sinks[0].kind, "fake");
+}
+
+TEST_F(OptionsTest, BadSinksAreUsageErrors) {
+    for (const char* sink : {"file:", "file", "speaker", "", "FAKE", "window:1"})
+        expect_usage_error({"--sink", sink}, "--sink");
+}
+
+// ---- ICE -------------------------------------------------------------------------------------
+
+TEST_F(OptionsTest, StunNoneGivesAnEmptyList) {
+    expect_runs(run({"--stun", "none"}));
+    EXPECT_TRUE(cfg.stun.empty());
+}
+
+TEST_F(OptionsTest, StunServersReplaceTheDefaults) {
+    expect_runs(run({"--stun", "stun:stun.example.org:3478", "--stun", "none", "--stun",
+                     "stun://other.example.org"}));
+    EXPECT_EQ(cfg.stun,
+              (std::vector<std::string>{"stun:stun.example.org:3478", "stun://other.example.org"}));
+}
+
+TEST_F(OptionsTest, StunMustStartWithStun) {
+    expect_usage_error({"--stun", "stun.l.google.com:19302"}, "--stun");
+    expect_usage_error({"--stun", "turn:h:3478"}, "--stun");
+}
+
+TEST_F(OptionsTest, TurnServers) {
+    expect_runs(run({"--turn", "turn://user:secret@turn.example.org:3478", "--turn",
+                     "turns://u:p@10.0.0.1:5349"}));
+    EXPECT_EQ(cfg.turn, (std::vector<std::string>{"turn://user:secret@turn.example.org:3478",
+                                                   "turns://u:p@10.0.0.1:5349"}));
+}
+
+TEST_F(OptionsTest, TurnFormatIsChecked) {
+    expect_usage_error({"--turn", "turn:turn.example.org:3478"}, "--turn");    // no //
+    expect_usage_error({"--turn", "stun://u:p@h:3478"}, "--turn");             // scheme
+    expect_usage_error({"--turn", "turn://turn.example.org:3478"}, "user:pass");  // no credentials
+    expect_usage_error({"--turn", "turn://user@h:3478"}, "user:pass");         // no password
+    expect_usage_error({"--turn", "turn://u:p@turn.example.org"}, "port");     // no port
+    expect_usage_error({"--turn", ""}, "--turn");
+}
+
+TEST_F(OptionsTest, IceAddresses) {
+    expect_runs(run({"--ice-address", "127.0.0.1", "--ice-address", "::1", "--ice-address",
+                     "192.168.1.20"}));
+    EXPECT_EQ(cfg.ice_addresses,
+              (std::vector<std::string>{"127.0.0.1", "::1", "192.168.1.20"}));
+}
+
+TEST_F(OptionsTest, IceAddressMustBeAnIpAddress) {
+    for (const char* addr : {"localhost", "999.1.1.1", "10.0.0", "", "1.2.3.4/24"})
+        expect_usage_error({"--ice-address", addr}, "--ice-address");
+}
+
+// ---- Help, version, verbosity, expectations --------------------------------------------------
+
+TEST_F(OptionsTest, HelpExitsZeroAndListsEveryLongOption) {
+    ParseResult r = parse({"--help"});
+    EXPECT_EQ(r.kind, ParseResult::Kind::Exit);
+    EXPECT_EQ(r.exit_code, 0);
+    for (const char* opt :
+         {"--help", "--version", "--server", "--room", "--name", "--user-json", "--auth",
+          "--video", "--audio", "--video-codec", "--video-size", "--fps", "--video-bitrate",
+          "--sink", "--stun", "--turn", "--ice-address", "--latency", "--duration", "--report",
+          "--expect-peers", "--expect-frames", "--verbose", "--quiet"}) {
+        EXPECT_NE(r.message.find(opt), std::string::npos) << opt;
+    }
+}
+
+TEST_F(OptionsTest, HelpWinsOverMissingRequiredOptions) {
+    ParseResult r = parse({"-h"});
+    EXPECT_EQ(r.kind, ParseResult::Kind::Exit);
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.message.find("--server"), std::string::npos);
+}
+
+TEST_F(OptionsTest, VersionExitsZero) {
+    ParseResult r = parse({"--version"});
+    EXPECT_EQ(r.kind, ParseResult::Kind::Exit);
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.message.find("roompeer"), std::string::npos) << r.message;
+    EXPECT_NE(r.message.find(ROOMPEER_VERSION), std::string::npos) << r.message;
+}
+
+TEST_F(OptionsTest, Verbosity) {
+    expect_runs(run({"-q"}));
+    EXPECT_EQ(cfg.verbosity, -1);
+    expect_runs(run({"-v"}));
+    EXPECT_EQ(cfg.verbosity, 1);
+    expect_runs(run({"-vv"}));
+    EXPECT_EQ(cfg.verbosity, 2);
+    expect_runs(run({"--verbose", "--verbose", "--verbose"}));
+    EXPECT_EQ(cfg.verbosity, 3);
+    expect_runs(run({"--quiet"}));
+    EXPECT_EQ(cfg.verbosity, -1);
+}
+
+TEST_F(OptionsTest, QuietWinsOverVerbose) {
+    expect_runs(run({"-v", "-q"}));
+    EXPECT_EQ(cfg.verbosity, -1);
+}
+
+TEST_F(OptionsTest, ExpectationValues) {
+    expect_runs(run({"--expect-peers", "2", "--expect-frames", "30"}));
+    EXPECT_EQ(cfg.expect_peers, 2);
+    EXPECT_EQ(cfg.expect_frames, 30);
+}
+
+TEST_F(OptionsTest, ExpectPeersAloneLeavesFramesDerived) {
+    expect_runs(run({"--expect-peers", "0"}));
+    EXPECT_EQ(cfg.expect_peers, 0);
+    EXPECT_EQ(cfg.expect_frames, -1);
+}
+
+}  // namespace

@@ -1,1 +1,372 @@
+// Expectations and the JSON report.
+#include "report/report.h"
+#include "util/json.h"
+
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace {
+
+using rp::Expectations;
+using rp::JsonPtr;
+using rp::PeerRecord;
+using rp::RunResult;
+
+PeerRecord peer(const std::string& id, bool connected, std::uint64_t frames,
+                std::uint64_t audio_buffers = 0, bool sends_audio = false) {
+    PeerRecord p;
+    p.id = id;
+    p.ever_connected = connected;
+    p.state = connected ? "connected" : "failed";
+    p.remote_sends_video = true;
+    p.remote_sends_audio = sends_audio;
+    p.counters->video_frames = frames;
+    p.counters->audio_buffers = audio_buffers;
+    return p;
+}
+
+RunResult run_with(std::vector<PeerRecord> peers) {
+    RunResult r;
+    r.room = "demo";
+    r.self_id = "me";
+    r.peers = std::move(peers);
+    return r;
+}
+
+bool any_contains(const std::vector<std::string>& failures, const std::string& needle) {
+    return std::any_of(failures.begin(), failures.end(),
+                       [&](const std::string& f) { return f.find(needle) != std::string::npos; });
+}
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += "[" + s + "] ";
+    return out;
+}
+
+// ---- make_expectations -----------------------------------------------------------------------
+
+TEST(MakeExpectations, NothingGivenMeansNoExpectations) {
+    Expectations e = rp::make_expectations(-1, -1);
+    EXPECT_EQ(e.peers, -1);
+    EXPECT_EQ(e.frames, -1);
+}
+
+TEST(MakeExpectations, FramesDefaultToOneWhenOnlyPeersIsGiven) {
+    Expectations e = rp::make_expectations(2, -1);
+    EXPECT_EQ(e.peers, 2);
+    EXPECT_EQ(e.frames, 1);
+}
+
+TEST(MakeExpectations, ExplicitFramesAreKept) {
+    Expectations e = rp::make_expectations(2, 30);
+    EXPECT_EQ(e.peers, 2);
+    EXPECT_EQ(e.frames, 30);
+    EXPECT_EQ(rp::make_expectations(3, 0).frames, 0);
+}
+
+TEST(MakeExpectations, FramesWithoutPeers) {
+    Expectations e = rp::make_expectations(-1, 5);
+    EXPECT_EQ(e.peers, -1);
+    EXPECT_EQ(e.frames, 5);
+}
+
+// ---- check_expectations ----------------------------------------------------------------------
+
+TEST(CheckExpectations, NoExpectationsAlwaysPass) {
+    EXPECT_TRUE(rp::check_expectations(run_with({}), rp::make_expectations(-1, -1)).empty());
+    EXPECT_TRUE(
+        rp::check_expectations(run_with({peer("a", false, 0)}), rp::make_expectations(-1, -1))
+            .empty());
+}
+
+TEST(CheckExpectations, RunErrorsAlwaysFail) {
+    RunResult r = run_with({peer("a", true, 100)});
+    r.errors = {"lost the room server"};
+    auto failures = rp::check_expectations(r, rp::make_expectations(-1, -1));
+    EXPECT_EQ(failures, (std::vector<std::string>{"lost the room server"}));
+    failures = rp::check_expectations(r, rp::make_expectations(1, -1));
+    EXPECT_EQ(failures, (std::vector<std::string>{"lost the room server"}));
+}
+
+TEST(CheckExpectations, EnoughConnectedPeersWithFramesPass) {
+    RunResult r = run_with({peer("a", true, 10), peer("b", true, 1)});
+    EXPECT_TRUE(rp::check_expectations(r, rp::make_expectations(2, -1)).empty());
+}
+
+TEST(CheckExpectations, TooFewConnectedPeersFail) {
+    RunResult r = run_with({peer("a", true, 10), peer("b", true, 10)});
+    auto failures = rp::check_expectations(r, rp::make_expectations(3, 0));
+    ASSERT_EQ(failures.size(), 1u) << joined(failures);
+    EXPECT_NE(failures[0].find("3"), std::string::npos) << failures[0];
+    EXPECT_NE(failures[0].find("got 2"), std::string::npos) << failures[0];
+}
+
+TEST(CheckExpectations, OnlyEverConnectedPeersCount) {
+    PeerRecord closed = peer("a", true, 10);
+    closed.state = "closed";  // connected once, left before the end: still counts
+    RunResult r = run_with({closed, peer("b", false, 0), peer("c", false, 0)});
+    auto failures = rp::check_expectations(r, rp::make_expectations(2, 0));
+    ASSERT_EQ(failures.size(), 1u) << joined(failures);
+    EXPECT_NE(failures[0].find("got 1"), std::string::npos) << failures[0];
+    EXPECT_TRUE(rp::check_expectations(r, rp::make_expectations(1, -1)).empty());
+}
+
+TEST(CheckExpectations, PeerWithTooFewFramesFailsByName) {
+    RunResult r = run_with({peer("good", true, 50), peer("slow", true, 3)});
+    auto failures = rp::check_expectations(r, rp::make_expectations(2, 10));
+    ASSERT_EQ(failures.size(), 1u) << joined(failures);
+    EXPECT_NE(failures[0].find("slow"), std::string::npos) << failures[0];
+    EXPECT_NE(failures[0].find("3"), std::string::npos) << failures[0];
+    EXPECT_NE(failures[0].find("10"), std::string::npos) << failures[0];
+}
+
+TEST(CheckExpectations, DefaultOneFrameFailsAPeerWithNoVideo) {
+    RunResult r = run_with({peer("a", true, 0)});
+    auto failures = rp::check_expectations(r, rp::make_expectations(1, -1));
+    ASSERT_EQ(failures.size(), 1u) << joined(failures);
+    EXPECT_NE(failures[0].find("peer a"), std::string::npos) << failures[0];
+}
+
+TEST(CheckExpectations, FramesOfNeverConnectedPeersAreNotChecked) {
+    RunResult r = run_with({peer("a", true, 5), peer("ghost", false, 0)});
+    EXPECT_TRUE(rp::check_expectations(r, rp::make_expectations(1, 5)).empty());
+}
+
+TEST(CheckExpectations, PeerSendingAudioMustHaveDecodedAudio) {
+    RunResult r = run_with({peer("mute", true, 5, 0, true), peer("ok", true, 5, 40, true),
+                            peer("video-only", true, 5, 0, false)});
+    auto failures = rp::check_expectations(r, rp::make_expectations(3, -1));
+    ASSERT_EQ(failures.size(), 1u) << joined(failures);
+    EXPECT_NE(failures[0].find("mute"), std::string::npos) << failures[0];
+    EXPECT_NE(failures[0].find("audio"), std::string::npos) << failures[0];
+}
+
+TEST(CheckExpectations, NoMemberConnectedFails) {
+    auto failures = rp::check_expectations(run_with({}), rp::make_expectations(-1, 5));
+    ASSERT_EQ(failures.size(), 1u) << joined(failures);
+    EXPECT_NE(failures[0].find("no member"), std::string::npos) << failures[0];
+}
+
+TEST(CheckExpectations, NoMemberConnectedWithExpectedPeersReportsBoth) {
+    auto failures =
+        rp::check_expectations(run_with({peer("x", false, 0)}), rp::make_expectations(1, -1));
+    EXPECT_EQ(failures.size(), 2u) << joined(failures);
+    EXPECT_TRUE(any_contains(failures, "expected at least 1")) << joined(failures);
+    EXPECT_TRUE(any_contains(failures, "no member")) << joined(failures);
+}
+
+TEST(CheckExpectations, ZeroFramesExpectedPassesWithNobody) {
+    EXPECT_TRUE(rp::check_expectations(run_with({}), rp::make_expectations(-1, 0)).empty());
+}
+
+// "--expect-peers 0" asks for at least zero members; the derived "1 frame per member" applies
+// to no member at all, so an empty room must pass, not fail with "no member was ever connected".
+TEST(CheckExpectations, ExpectPeersZeroPassesInAnEmptyRoom) {
+    auto failures = rp::check_expectations(run_with({}), rp::make_expectations(0, -1));
+    EXPECT_TRUE(failures.empty()) << joined(failures);
+}
+
+// ---- report_json -----------------------------------------------------------------------------
+
+std::vector<std::string> member_names(JsonObject* obj) {
+    std::vector<std::string> names;
+    GList* list = json_object_get_members(obj);
+    for (GList* l = list; l; l = l->next) names.push_back(static_cast<const char*>(l->data));
+    g_list_free(list);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+bool is_type(JsonObject* obj, const char* member, GType type) {
+    JsonNode* n = json_object_get_member(obj, member);
+    return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == type;
+}
+
+bool is_null(JsonObject* obj, const char* member) {
+    JsonNode* n = json_object_get_member(obj, member);
+    return n && JSON_NODE_HOLDS_NULL(n);
+}
+
+// Parses the report with a real json-glib parser (not rp::json) and returns the root object.
+JsonObject* parse_report(const std::string& text, JsonPtr& holder) {
+    JsonParser* parser = json_parser_new();
+    GError* err = nullptr;
+    bool ok = json_parser_load_from_data(parser, text.c_str(), -1, &err);
+    EXPECT_TRUE(ok) << (err ? err->message : "") << "\n" << text;
+    if (err) g_error_free(err);
+    JsonNode* root = ok ? json_parser_get_root(parser) : nullptr;
+    holder.reset(root ? json_node_copy(root) : nullptr);
+    g_object_unref(parser);
+    return holder && JSON_NODE_HOLDS_OBJECT(holder.get()) ? json_node_get_object(holder.get())
+                                                           : nullptr;
+}
+
+RunResult sample_run() {
+    PeerRecord a = peer("peerA", true, 123, 456, true);
+    a.user_json = R"({"name":"alice","id":"peerA"})";
+    a.counters->width = 640;
+    a.counters->height = 480;
+    a.counters->first_video_frame_ms = 1234.7;
+    PeerRecord b = peer("peerB", false, 0);
+    b.state = "failed";
+    return run_with({a, b});
+}
+
+TEST(ReportJson, TopLevelFieldsAndTypes) {
+    JsonPtr holder;
+    JsonObject* root = parse_report(rp::report_json(sample_run(), {}), holder);
+    ASSERT_TRUE(root);
+    EXPECT_EQ(member_names(root),
+              (std::vector<std::string>{"failures", "peers", "result", "room", "self_id"}));
+    EXPECT_EQ(rp::json::get_string(root, "room"), "demo");
+    EXPECT_EQ(rp::json::get_string(root, "self_id"), "me");
+    EXPECT_EQ(rp::json::get_string(root, "result"), "pass");
+    JsonNode* failures = json_object_get_member(root, "failures");
+    ASSERT_TRUE(failures && JSON_NODE_HOLDS_ARRAY(failures));
+    EXPECT_EQ(json_array_get_length(json_node_get_array(failures)), 0u);
+    JsonNode* peers = json_object_get_member(root, "peers");
+    ASSERT_TRUE(peers && JSON_NODE_HOLDS_ARRAY(peers));
+    EXPECT_EQ(json_array_get_length(json_node_get_array(peers)), 2u);
+}
+
+TEST(ReportJson, PeerFieldsAndTypes) {
+    JsonPtr holder;
+    JsonObject* root = parse_report(rp::report_json(sample_run(), {}), holder);
+    ASSERT_TRUE(root);
+    JsonArray* peers = json_object_get_array_member(root, "peers");
+    ASSERT_TRUE(peers);
+    JsonObject* a = json_array_get_object_element(peers, 0);
+    ASSERT_TRUE(a);
+    EXPECT_EQ(member_names(a), (std::vector<std::string>{"audio", "first_video_frame_ms", "id",
+                                                          "state", "user", "video"}));
+    EXPECT_EQ(rp::json::get_string(a, "id"), "peerA");
+    EXPECT_EQ(rp::json::get_string(a, "state"), "connected");
+
+    JsonObject* user = rp::json::get_object(a, "user");
+    ASSERT_TRUE(user);
+    EXPECT_EQ(rp::json::get_string(user, "name"), "alice");
+
+    JsonObject* video = rp::json::get_object(a, "video");
+    ASSERT_TRUE(video);
+    EXPECT_EQ(member_names(video), (std::vector<std::string>{"frames_decoded", "height", "width"}));
+    for (const char* m : {"frames_decoded", "width", "height"})
+        EXPECT_TRUE(is_type(video, m, G_TYPE_INT64)) << m;
+    EXPECT_EQ(json_object_get_int_member(video, "frames_decoded"), 123);
+    EXPECT_EQ(json_object_get_int_member(video, "width"), 640);
+    EXPECT_EQ(json_object_get_int_member(video, "height"), 480);
+
+    JsonObject* audio = rp::json::get_object(a, "audio");
+    ASSERT_TRUE(audio);
+    EXPECT_EQ(member_names(audio), (std::vector<std::string>{"buffers_decoded"}));
+    EXPECT_TRUE(is_type(audio, "buffers_decoded", G_TYPE_INT64));
+    EXPECT_EQ(json_object_get_int_member(audio, "buffers_decoded"), 456);
+
+    EXPECT_TRUE(is_type(a, "first_video_frame_ms", G_TYPE_INT64));
+    EXPECT_EQ(json_object_get_int_member(a, "first_video_frame_ms"), 1234);
+}
+
+TEST(ReportJson, PeerWithoutVideoHasNullFirstFrameAndZeroCounters) {
+    JsonPtr holder;
+    JsonObject* root = parse_report(rp::report_json(sample_run(), {}), holder);
+    ASSERT_TRUE(root);
+    JsonObject* b = json_array_get_object_element(json_object_get_array_member(root, "peers"), 1);
+    ASSERT_TRUE(b);
+    EXPECT_EQ(rp::json::get_string(b, "id"), "peerB");
+    EXPECT_EQ(rp::json::get_string(b, "state"), "failed");
+    EXPECT_TRUE(is_null(b, "first_video_frame_ms"));
+    JsonObject* user = rp::json::get_object(b, "user");
+    ASSERT_TRUE(user);  // default "{}" stays an (empty) object
+    EXPECT_EQ(json_object_get_size(user), 0u);
+    JsonObject* video = rp::json::get_object(b, "video");
+    ASSERT_TRUE(video);
+    EXPECT_EQ(json_object_get_int_member(video, "frames_decoded"), 0);
+    EXPECT_EQ(json_object_get_int_member(video, "width"), 0);
+}
+
+TEST(ReportJson, FirstFrameAtZeroMsIsAnIntegerNotNull) {
+    RunResult r = run_with({peer("a", true, 1)});
+    r.peers[0].counters->first_video_frame_ms = 0.0;
+    JsonPtr holder;
+    JsonObject* root = parse_report(rp::report_json(r, {}), holder);
+    ASSERT_TRUE(root);
+    JsonObject* a = json_array_get_object_element(json_object_get_array_member(root, "peers"), 0);
+    ASSERT_TRUE(a);
+    EXPECT_TRUE(is_type(a, "first_video_frame_ms", G_TYPE_INT64));
+    EXPECT_EQ(json_object_get_int_member(a, "first_video_frame_ms"), 0);
+}
+
+TEST(ReportJson, FailuresMakeTheResultFail) {
+    JsonPtr holder;
+    JsonObject* root =
+        parse_report(rp::report_json(sample_run(), {"first failure", "second \"quoted\""}), holder);
+    ASSERT_TRUE(root);
+    EXPECT_EQ(rp::json::get_string(root, "result"), "fail");
+    JsonArray* failures = json_object_get_array_member(root, "failures");
+    ASSERT_TRUE(failures);
+    ASSERT_EQ(json_array_get_length(failures), 2u);
+    for (guint i = 0; i < 2; ++i) {
+        JsonNode* n = json_array_get_element(failures, i);
+        ASSERT_TRUE(JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING);
+    }
+    EXPECT_STREQ(json_array_get_string_element(failures, 0), "first failure");
+    EXPECT_STREQ(json_array_get_string_element(failures, 1), "second \"quoted\"");
+}
+
+TEST(ReportJson, EmptySelfIdIsNull) {
+    RunResult r = run_with({});
+    r.self_id.clear();
+    JsonPtr holder;
+    JsonObject* root = parse_report(rp::report_json(r, {}), holder);
+    ASSERT_TRUE(root);
+    EXPECT_TRUE(is_null(root, "self_id"));
+    JsonArray* peers = json_object_get_array_member(root, "peers");
+    ASSERT_TRUE(peers);
+    EXPECT_EQ(json_array_get_length(peers), 0u);
+}
+
+TEST(ReportJson, UserThatIsNotJsonBecomesNull) {
+    RunResult r = run_with({peer("a", true, 1)});
+    r.peers[0].user_json = "{broken";
+    JsonPtr holder;
+    JsonObject* root = parse_report(rp::report_json(r, {}), holder);
+    ASSERT_TRUE(root);
+    JsonObject* a = json_array_get_object_element(json_object_get_array_member(root, "peers"), 0);
+    ASSERT_TRUE(a);
+    EXPECT_TRUE(is_null(a, "user"));
+}
+
+TEST(ReportJson, SpecialCharactersInStringsSurviveARoundTrip) {
+    RunResult r = run_with({peer("id\"with\\odd\nchars", true, 1)});
+    r.room = "r\xc3\xa9union \"A\"";
+    JsonPtr holder;
+    JsonObject* root = parse_report(rp::report_json(r, {}), holder);
+    ASSERT_TRUE(root);
+    EXPECT_EQ(rp::json::get_string(root, "room"), "r\xc3\xa9union \"A\"");
+    JsonObject* a = json_array_get_object_element(json_object_get_array_member(root, "peers"), 0);
+    ASSERT_TRUE(a);
+    EXPECT_EQ(rp::json::get_string(a, "id"), "id\"with\\odd\nchars");
+}
+
+TEST(ReportJson, EndsWithANewline) {
+    std::string text = rp::report_json(sample_run(), {});
+    ASSERT_FALSE(text.empty());
+    EXPECT_EQ(text.back(), '\n');
+}
+
+TEST(ReportJson, CheckedRunRoundTripsIntoTheReport) {
+    RunResult r = run_with({peer("a", true, 0)});
+    auto failures = rp::check_expectations(r, rp::make_expectations(1, -1));
+    ASSERT_FALSE(failures.empty());
+    JsonPtr holder;
+    JsonObject* root = parse_report(rp::report_json(r, failures), holder);
+    ASSERT_TRUE(root);
+    EXPECT_EQ(rp::json::get_string(root, "result"), "fail");
+    EXPECT_EQ(json_array_get_length(json_object_get_array_member(root, "failures")),
+              failures.size());
+}
+
+}  // namespace

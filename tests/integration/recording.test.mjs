@@ -1,0 +1,41 @@
+// A ~6 s call recorded with --sink file:DIR, ended by SIGINT: the Matroska file is finalized
+// and decodes to at least 100 video frames plus audio, without re-encoding.
+import { startServer, startPeer, sleep, tmp, assert, explain, countRecorded } from './lib.mjs';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const server = await startServer();
+const dir = tmp('roompeer-rec-');
+try {
+  const rec = startPeer('recorder', ['--server', server.url, '--room', 'rec', '--sink', 'fake',
+    '--sink', `file:${dir}`, '--video', 'none', '--audio', 'none']);
+  await sleep(1000);
+  const cam = startPeer('camera', ['--server', server.url, '--room', 'rec', '--duration', '12']);
+  // Wait for the first frame at the recorder, then record ~6 s and stop it with SIGINT.
+  const t0 = Date.now();
+  while (Date.now() - t0 < 15000) {
+    await sleep(200);
+    if (/first video frame/.test(await Promise.race([sleep(0).then(() => '')]) || '')) break;
+  }
+  await sleep(7000);
+  rec.proc.kill('SIGINT');
+  const r = await rec.done;
+  cam.proc.kill('SIGTERM');
+  const rc = await cam.done;
+  assert.equal(r.code, 0, 'SIGINT leaves cleanly' + explain(r));
+  assert.equal(rc.code, 0, 'SIGTERM leaves cleanly' + explain(rc));
+  const files = readdirSync(dir).filter((f) => f.endsWith('.mkv'));
+  assert.equal(files.length, 1, `one file per member, got ${files}` + explain(r));
+  assert.equal(files[0], `${r.report.peers[0].id}.mkv`);
+  const path = join(dir, files[0]);
+  console.log(`recording ${path}: ${statSync(path).size} bytes`);
+  const video = countRecorded(path, 'video', 'vp8dec');
+  assert.equal(video.status, 0, 'the file plays to the end: ' + video.output);
+  assert.ok(video.count >= 100, `decoded ${video.count} video frames` + video.output);
+  const audio = countRecorded(path, 'audio');
+  assert.equal(audio.status, 0, 'audio plays: ' + audio.output);
+  assert.ok(audio.count >= 100, `decoded ${audio.count} audio buffers` + audio.output);
+  console.log(`recording decodes to ${video.count} video frames and ${audio.count} audio buffers: ok`);
+} finally {
+  await server.stop();
+}

@@ -1,0 +1,42 @@
+// Two roompeer processes in one room through the reference server decode each other's
+// audio and video. The default STUN servers stay configured: unreachable, they must not
+// delay or break the call.
+import { startServer, startPeer, sleep, assert, assertDecodedAll, explain } from './lib.mjs';
+
+const server = await startServer();
+try {
+  const a = startPeer('alice', ['--server', server.url, '--room', 'pair', '--duration', '9',
+    '--expect-peers', '1', '--expect-frames', '60', '--user-json', '{"role":"camera"}'], { defaultStun: true });
+  await sleep(1000);
+  const b = startPeer('bob', ['--server', server.url, '--room', 'pair', '--duration', '7',
+    '--expect-peers', '1', '--expect-frames', '60'], { defaultStun: true });
+  const [ra, rb] = await Promise.all([a.done, b.done]);
+
+  for (const r of [ra, rb]) {
+    assert.equal(r.code, 0, `${r.name} should pass` + explain(r));
+    assert.equal(r.report.result, 'pass', explain(r));
+    assert.deepEqual(r.report.failures, []);
+    assert.equal(r.report.room, 'pair');
+    assert.equal(typeof r.report.self_id, 'string');
+    assertDecodedAll(r, 1, 60);
+    const p = r.report.peers[0];
+    assert.equal(p.video.width, 640, explain(r));
+    assert.equal(p.video.height, 480, explain(r));
+  }
+  // Each side's peer id is the other's self id.
+  assert.equal(ra.report.peers[0].id, rb.report.self_id);
+  assert.equal(rb.report.peers[0].id, ra.report.self_id);
+  // Bob learned Alice's user object from usersInRoom; the seed server never tells Alice Bob's.
+  assert.deepEqual(rb.report.peers[0].user, { role: 'camera', name: 'alice', id: ra.report.self_id });
+  // Alice stayed longer: she saw Bob leave.
+  assert.equal(ra.report.peers[0].state, 'closed');
+  for (const r of [ra, rb]) {
+    assert.match(r.stderr, /joined room 'pair'/);
+    assert.match(r.stderr, /: connected/);
+    assert.match(r.stderr, /: first video frame/);
+    console.log(`${r.name}: ${r.report.peers[0].video.frames_decoded} frames, first after ${r.report.peers[0].first_video_frame_ms} ms`);
+  }
+  console.log('two peers decode each other: ok');
+} finally {
+  await server.stop();
+}

@@ -14,11 +14,13 @@ int main(int argc, char** argv) {
         std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);
         return parsed.exit_code;
     }
-    rp::log::set_level(cfg.verbosity < 0   ? rp::log::Level::Error
+    rp::log::set_level(cfg.verbosity < 0    ? rp::log::Level::Error
                        : cfg.verbosity == 0 ? rp::log::Level::Info
                                             : rp::log::Level::Debug);
     gst_init(nullptr, nullptr);
-    if (cfg.verbosity >= 2 && !g_getenv("GST_DEBUG")) gst_debug_set_threshold_from_string("webrtc*:4,nice*:3", TRUE);
+    rp::log::route_library_logs();
+    if (cfg.verbosity >= 2 && !g_getenv("GST_DEBUG"))
+        gst_debug_set_threshold_from_string("webrtc*:4,nice*:3", TRUE);
     int code = rp::run_app(cfg);
     gst_deinit();
     return code;

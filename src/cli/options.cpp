@@ -3,8 +3,8 @@
 #include "signal/server_url.h"
 #include "util/json.h"
 
-#include <CLI/CLI.hpp>
 #include <gio/gio.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdlib>
 #include <sstream>
@@ -17,9 +17,12 @@ namespace rp {
 
 const char* codec_name(VideoCodec c) {
     switch (c) {
-        case VideoCodec::VP8: return "vp8";
-        case VideoCodec::VP9: return "vp9";
-        case VideoCodec::H264: return "h264";
+        case VideoCodec::VP8:
+            return "vp8";
+        case VideoCodec::VP9:
+            return "vp9";
+        case VideoCodec::H264:
+            return "h264";
     }
     return "?";
 }
@@ -94,52 +97,92 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
 
     auto* g_room = "Room";
     app.add_option("-s,--server", cfg.server,
-                   "Room server URL: ws://, wss://, http:// or https:// (the Socket.IO path is added when the URL has none)")
-        ->required()->group(g_room);
+                   "Room server URL: ws://, wss://, http:// or https:// (the Socket.IO path is "
+                   "added when the URL has none)")
+        ->required()
+        ->group(g_room);
     app.add_option("-r,--room", cfg.room, "Room to join")->required()->group(g_room);
-    app.add_option("-n,--name", cfg.name, "Our name, sent as userInfo.name")->capture_default_str()->group(g_room);
-    app.add_option("--user-json", cfg.user_json, "JSON object merged into userInfo")->capture_default_str()->group(g_room);
-    app.add_option("--auth", cfg.auth_json, "JSON object sent as the Socket.IO CONNECT auth payload")->group(g_room);
+    app.add_option("-n,--name", cfg.name, "Our name, sent as userInfo.name")
+        ->capture_default_str()
+        ->group(g_room);
+    app.add_option("--user-json", cfg.user_json, "JSON object merged into userInfo")
+        ->capture_default_str()
+        ->group(g_room);
+    app.add_option("--auth", cfg.auth_json,
+                   "JSON object sent as the Socket.IO CONNECT auth payload")
+        ->group(g_room);
 
     auto* g_media = "Media";
-    app.add_option("--video", video, "Video source: test | v4l2[:DEVICE] | none | auto")->capture_default_str()->group(g_media);
-    app.add_option("--audio", audio, "Audio source: test | alsa[:DEVICE] | none | auto")->capture_default_str()->group(g_media);
+    app.add_option("--video", video, "Video source: test | v4l2[:DEVICE] | none | auto")
+        ->capture_default_str()
+        ->group(g_media);
+    app.add_option("--audio", audio, "Audio source: test | alsa[:DEVICE] | none | auto")
+        ->capture_default_str()
+        ->group(g_media);
     app.add_option("--video-codec", codec, "Video codec we send: vp8 | vp9 | h264")
-        ->capture_default_str()->check(CLI::IsMember({"vp8", "vp9", "h264"}))->group(g_media);
+        ->capture_default_str()
+        ->check(CLI::IsMember({"vp8", "vp9", "h264"}))
+        ->group(g_media);
     app.add_option("--video-size", size, "Capture size WxH")->capture_default_str()->group(g_media);
-    app.add_option("--fps", cfg.fps, "Capture frame rate")->capture_default_str()->check(CLI::Range(1, 120))->group(g_media);
+    app.add_option("--fps", cfg.fps, "Capture frame rate")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 120))
+        ->group(g_media);
     app.add_option("--video-bitrate", cfg.video_bitrate_kbps, "Video bitrate in kbit/s")
-        ->capture_default_str()->check(CLI::Range(16, 50000))->group(g_media);
+        ->capture_default_str()
+        ->check(CLI::Range(16, 50000))
+        ->group(g_media);
     app.add_option("--sink", sinks,
-                   "What to do with every member's media, repeatable: fake (decode and count) | window | file:DIR "
-                   "(one Matroska file per member, no re-encoding). Default: window with a display, else fake")
+                   "What to do with every member's media, repeatable: fake (decode and count) | "
+                   "window | file:DIR "
+                   "(one Matroska file per member, no re-encoding). Default: window with a "
+                   "display, else fake")
         ->group(g_media);
 
     auto* g_ice = "ICE";
     app.add_option("--stun", stun,
-                   "STUN server URL, repeatable; 'none' disables. Default: stun:stun.l.google.com:19302 and "
-                   "stun:stun.services.mozilla.com")->group(g_ice);
-    app.add_option("--turn", turn, "TURN server turn(s)://user:pass@host:port, repeatable")->group(g_ice);
+                   "STUN server URL, repeatable; 'none' disables. Default: "
+                   "stun:stun.l.google.com:19302 and "
+                   "stun:stun.services.mozilla.com")
+        ->group(g_ice);
+    app.add_option("--turn", turn, "TURN server turn(s)://user:pass@host:port, repeatable")
+        ->group(g_ice);
     app.add_option("--ice-address", cfg.ice_addresses,
-                   "Gather host candidates only on this local IP, repeatable (loopback allowed). Default: all but loopback")
+                   "Gather host candidates only on this local IP, repeatable (loopback allowed). "
+                   "Default: all but loopback")
         ->group(g_ice);
     app.add_option("--latency", cfg.latency_ms, "Receive jitter buffer in ms")
-        ->capture_default_str()->check(CLI::Range(0, 10000))->group(g_ice);
+        ->capture_default_str()
+        ->check(CLI::Range(0, 10000))
+        ->group(g_ice);
 
     auto* g_run = "Run control";
-    app.add_option("-d,--duration", cfg.duration_s, "Leave after S seconds; 0 runs until SIGINT/SIGTERM")
-        ->capture_default_str()->check(CLI::Range(0.0, 1e9))->group(g_run);
-    app.add_option("--report", cfg.report_path, "Write the JSON report to FILE at exit ('-' for stdout)")->group(g_run);
-    app.add_option("--expect-peers", cfg.expect_peers, "Fail unless at least N members were connected")
-        ->check(CLI::Range(0, 1000))->group(g_run);
+    app.add_option("-d,--duration", cfg.duration_s,
+                   "Leave after S seconds; 0 runs until SIGINT/SIGTERM")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1e9))
+        ->group(g_run);
+    app.add_option("--report", cfg.report_path,
+                   "Write the JSON report to FILE at exit ('-' for stdout)")
+        ->group(g_run);
+    app.add_option("--expect-peers", cfg.expect_peers,
+                   "Fail unless at least N members were connected")
+        ->check(CLI::Range(0, 1000))
+        ->group(g_run);
     app.add_option("--expect-frames", cfg.expect_frames,
-                   "Fail unless every member decoded at least N video frames (1 when only --expect-peers is given)")
-        ->check(CLI::Range(0, 100000000))->group(g_run);
-    app.add_flag("-v,--verbose", verbose, "More logs (repeat for GStreamer details; GST_DEBUG works too)")->group(g_run);
+                   "Fail unless every member decoded at least N video frames (1 when only "
+                   "--expect-peers is given)")
+        ->check(CLI::Range(0, 100000000))
+        ->group(g_run);
+    app.add_flag("-v,--verbose", verbose,
+                 "More logs (repeat for GStreamer details; GST_DEBUG works too)")
+        ->group(g_run);
     app.add_flag("-q,--quiet", quiet, "Only errors on stderr")->group(g_run);
     app.footer(
-        "Exit codes: 0 pass, 1 expectations failed, 2 usage or config error, 3 room server unreachable\n"
-        "or join refused, 4 media error (missing GStreamer element, device that cannot be opened).\n"
+        "Exit codes: 0 pass, 1 expectations failed, 2 usage or config error, 3 room server "
+        "unreachable\n"
+        "or join refused, 4 media error (missing GStreamer element, device that cannot be "
+        "opened).\n"
         "Example: roompeer --server http://127.0.0.1:3000 --room demo --duration 10 --report -");
 
     ParseResult result;
@@ -173,7 +216,8 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     {
         JsonPtr user = json::parse(cfg.user_json);
         JsonObject* obj = json::as_object(user.get());
-        if (!json_object_has_member(obj, "name")) json_object_set_string_member(obj, "name", cfg.name.c_str());
+        if (!json_object_has_member(obj, "name"))
+            json_object_set_string_member(obj, "name", cfg.name.c_str());
         cfg.user_json = json::to_string(user.get());
     }
     if (!cfg.auth_json.empty())
@@ -183,13 +227,16 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     cfg.audio = parse_source(audio, "alsa");
     if (auto e = validate_source(cfg.video, "v4l2", "--video"); !e.empty()) return usage_error(e);
     if (auto e = validate_source(cfg.audio, "alsa", "--audio"); !e.empty()) return usage_error(e);
-    cfg.codec = codec == "vp9" ? VideoCodec::VP9 : codec == "h264" ? VideoCodec::H264 : VideoCodec::VP8;
+    cfg.codec = codec == "vp9"    ? VideoCodec::VP9
+                : codec == "h264" ? VideoCodec::H264
+                                  : VideoCodec::VP8;
 
     int w = 0, h = 0;
     char x = 0, extra = 0;
-    if (std::sscanf(size.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X') || w < 16 ||
-        h < 16 || w > 7680 || h > 4320 || w % 2 || h % 2)
-        return usage_error("--video-size: '" + size + "' must be WxH with even sizes from 16x16 to 7680x4320");
+    if (std::sscanf(size.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X') ||
+        w < 16 || h < 16 || w > 7680 || h > 4320 || w % 2 || h % 2)
+        return usage_error("--video-size: '" + size +
+                           "' must be WxH with even sizes from 16x16 to 7680x4320");
     cfg.width = w;
     cfg.height = h;
 

@@ -9,7 +9,7 @@ namespace rp {
 
 struct ParseResult {
     enum class Kind { Run, Exit } kind = Kind::Run;
-    int exit_code = 0;  // for Exit: 0 after --help/--version, 2 on a usage error
+    int exit_code = 0;    // for Exit: 0 after --help/--version, 2 on a usage error
     std::string message;  // text to print (help, version or the error)
 };
 

@@ -19,7 +19,7 @@ namespace rp {
 namespace {
 
 class App {
-public:
+  public:
     explicit App(const Config& cfg)
         : cfg_(cfg),
           loop_(g_main_loop_new(nullptr, FALSE)),
@@ -39,7 +39,7 @@ public:
 
     int run();
 
-private:
+  private:
     // RoomProtocol is built before the client exists; it emits through this forwarder.
     struct ClientProxy : EventEmitter {
         SocketIoClient* client = nullptr;
@@ -86,11 +86,14 @@ void App::leave(const char* why) {
     if (reconnect_timer_) g_source_remove(reconnect_timer_);
     reconnect_timer_ = 0;
     // Recordings get up to 3 s to finalize; never hang on a stuck element.
-    g_timeout_add_seconds(5, [](gpointer loop) -> gboolean {
-        log::warn("shutdown took too long; exiting anyway");
-        g_main_loop_quit(static_cast<GMainLoop*>(loop));
-        return G_SOURCE_REMOVE;
-    }, loop_);
+    g_timeout_add_seconds(
+        5,
+        [](gpointer loop) -> gboolean {
+            log::warn("shutdown took too long; exiting anyway");
+            g_main_loop_quit(static_cast<GMainLoop*>(loop));
+            return G_SOURCE_REMOVE;
+        },
+        loop_);
     sessions_.close_all([this] { g_main_loop_quit(loop_); });
 }
 
@@ -125,13 +128,17 @@ void App::on_link_failed(LinkFailure kind, const std::string& why) {
         return;
     }
     int delay = backoff_.next_ms();
-    log::warn("lost the room server (%s); reconnecting in %d ms, media keeps flowing", why.c_str(), delay);
-    reconnect_timer_ = g_timeout_add(static_cast<guint>(delay), [](gpointer p) -> gboolean {
-        auto* self = static_cast<App*>(p);
-        self->reconnect_timer_ = 0;
-        self->client_->connect();
-        return G_SOURCE_REMOVE;
-    }, this);
+    log::warn("lost the room server (%s); reconnecting in %d ms, media keeps flowing", why.c_str(),
+              delay);
+    reconnect_timer_ = g_timeout_add(
+        static_cast<guint>(delay),
+        [](gpointer p) -> gboolean {
+            auto* self = static_cast<App*>(p);
+            self->reconnect_timer_ = 0;
+            self->client_->connect();
+            return G_SOURCE_REMOVE;
+        },
+        this);
 }
 
 bool App::is_local_element(GstObject* obj) const {
@@ -140,7 +147,8 @@ bool App::is_local_element(GstObject* obj) const {
         GstPad* sink = gst_element_get_static_pad(tee, "sink");
         GstPad* peer = sink ? gst_pad_get_peer(sink) : nullptr;
         GstElement* bin = peer ? gst_pad_get_parent_element(peer) : nullptr;
-        bool inside = bin && (obj == GST_OBJECT(bin) || gst_object_has_as_ancestor(obj, GST_OBJECT(bin)));
+        bool inside =
+            bin && (obj == GST_OBJECT(bin) || gst_object_has_as_ancestor(obj, GST_OBJECT(bin)));
         if (bin) gst_object_unref(bin);
         if (peer) gst_object_unref(peer);
         if (sink) gst_object_unref(sink);
@@ -160,17 +168,20 @@ bool App::on_bus_message(GstMessage* msg) {
             std::string src = GST_OBJECT_NAME(GST_MESSAGE_SRC(msg));
             log::debug("GStreamer error details: %s", dbg ? dbg : "");
             if (is_local_element(GST_MESSAGE_SRC(msg)))
-                fatal(kExitMedia, "local capture failed in " + src + ": " + (err ? err->message : "?") +
+                fatal(kExitMedia, "local capture failed in " + src + ": " +
+                                      (err ? err->message : "?") +
                                       " (check the device with --video/--audio, or use 'test')");
             else
-                log::warn("media error in %s: %s (other members go on)", src.c_str(), err ? err->message : "?");
+                log::warn("media error in %s: %s (other members go on)", src.c_str(),
+                          err ? err->message : "?");
             break;
         }
         case GST_MESSAGE_WARNING: {
             GError* err = nullptr;
             gst_message_parse_warning(msg, &err, nullptr);
             GErrorPtr e(err);
-            log::debug("GStreamer warning from %s: %s", GST_OBJECT_NAME(GST_MESSAGE_SRC(msg)), err ? err->message : "?");
+            log::debug("GStreamer warning from %s: %s", GST_OBJECT_NAME(GST_MESSAGE_SRC(msg)),
+                       err ? err->message : "?");
             break;
         }
         case GST_MESSAGE_LATENCY:
@@ -191,7 +202,8 @@ bool App::on_bus_message(GstMessage* msg) {
             }
             break;
         default:
-            log::debug("bus: %s from %s", GST_MESSAGE_TYPE_NAME(msg), GST_OBJECT_NAME(GST_MESSAGE_SRC(msg)));
+            log::debug("bus: %s from %s", GST_MESSAGE_TYPE_NAME(msg),
+                       GST_OBJECT_NAME(GST_MESSAGE_SRC(msg)));
             break;
     }
     return true;
@@ -209,15 +221,20 @@ int App::run() {
         return kExitMedia;
     }
     GstBus* bus = gst_pipeline_get_bus(GST_PIPELINE(pipeline_));
-    gst_bus_add_watch(bus, [](GstBus*, GstMessage* m, gpointer p) -> gboolean {
-        return static_cast<App*>(p)->on_bus_message(m);
-    }, this);
+    gst_bus_add_watch(
+        bus,
+        [](GstBus*, GstMessage* m, gpointer p) -> gboolean {
+            return static_cast<App*>(p)->on_bus_message(m);
+        },
+        this);
     gst_object_unref(bus);
     if (gst_element_set_state(pipeline_, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
         // The bus carries the element's own error; let it name the culprit.
         fatal_code_ = kExitMedia;
         run_errors_.push_back("the local media pipeline failed to start");
-        log::error("the local media pipeline failed to start (check --video/--audio devices, or use 'test')");
+        log::error(
+            "the local media pipeline failed to start (check --video/--audio devices, or use "
+            "'test')");
         GstBus* b = gst_pipeline_get_bus(GST_PIPELINE(pipeline_));
         while (GstMessage* m = gst_bus_pop_filtered(b, GST_MESSAGE_ERROR)) {
             GError* e = nullptr;
@@ -244,10 +261,13 @@ int App::run() {
     guint sigterm = g_unix_signal_add(SIGTERM, on_signal, this);
     guint duration = 0;
     if (cfg_.duration_s > 0) {
-        duration = g_timeout_add(static_cast<guint>(cfg_.duration_s * 1000), [](gpointer p) -> gboolean {
-            static_cast<App*>(p)->leave("--duration reached");
-            return G_SOURCE_REMOVE;
-        }, this);
+        duration = g_timeout_add(
+            static_cast<guint>(cfg_.duration_s * 1000),
+            [](gpointer p) -> gboolean {
+                static_cast<App*>(p)->leave("--duration reached");
+                return G_SOURCE_REMOVE;
+            },
+            this);
     }
     connect();
     g_main_loop_run(loop_);
@@ -272,7 +292,8 @@ int App::finish() {
     run.self_id = room_.self_id();
     run.peers = sessions_.records();
     run.errors = run_errors_;
-    auto failures = check_expectations(run, make_expectations(cfg_.expect_peers, cfg_.expect_frames));
+    auto failures =
+        check_expectations(run, make_expectations(cfg_.expect_peers, cfg_.expect_frames));
     std::string text = report_json(run, failures);
     if (cfg_.report_path == "-") {
         fwrite(text.data(), 1, text.size(), stdout);

@@ -20,7 +20,7 @@ struct IceCandidate {
 
 // Down: what media asks signalling to deliver to one peer.
 class PeerSignaller {
-public:
+  public:
     virtual ~PeerSignaller() = default;
     virtual void send_description(const std::string& peer, const SessionDescription& desc) = 0;
     virtual void send_candidate(const std::string& peer, const IceCandidate& cand) = 0;
@@ -30,11 +30,12 @@ public:
 
 // Up: what signalling learned about one peer.
 class PeerEvents {
-public:
+  public:
     virtual ~PeerEvents() = default;
     // user_json: the member's user object as JSON text ("{}" when the server never told us).
     // we_call: true when we must send the offer.
-    virtual void member_joined(const std::string& peer, const std::string& user_json, bool we_call) = 0;
+    virtual void member_joined(const std::string& peer, const std::string& user_json,
+                               bool we_call) = 0;
     virtual void member_left(const std::string& peer) = 0;
     virtual void remote_description(const std::string& peer, const SessionDescription& desc) = 0;
     virtual void remote_candidate(const std::string& peer, const IceCandidate& cand) = 0;

@@ -2,25 +2,36 @@
 
 #include <gst/gst.h>
 
-#include <map>
 #include <strings.h>
+#include <map>
 
 namespace rp::media {
 
-const char* kind_name(Kind k) { return k == Kind::Audio ? "audio" : "video"; }
+const char* kind_name(Kind k) {
+    return k == Kind::Audio ? "audio" : "video";
+}
 
 SendCodec video_send_codec(VideoCodec c) {
     switch (c) {
-        case VideoCodec::VP9: return {Kind::Video, "VP9", 90000, 98, "rtpvp9pay", ""};
+        case VideoCodec::VP9:
+            return {Kind::Video, "VP9", 90000, 98, "rtpvp9pay", ""};
         case VideoCodec::H264:
-            return {Kind::Video, "H264", 90000, 102, "rtph264pay",
-                    "packetization-mode=(string)1,profile-level-id=(string)42e01f,level-asymmetry-allowed=(string)1"};
-        case VideoCodec::VP8: break;
+            return {Kind::Video,
+                    "H264",
+                    90000,
+                    102,
+                    "rtph264pay",
+                    "packetization-mode=(string)1,profile-level-id=(string)42e01f,level-asymmetry-"
+                    "allowed=(string)1"};
+        case VideoCodec::VP8:
+            break;
     }
     return {Kind::Video, "VP8", 90000, 96, "rtpvp8pay", ""};
 }
 
-SendCodec audio_send_codec() { return {Kind::Audio, "OPUS", 48000, 111, "rtpopuspay", ""}; }
+SendCodec audio_send_codec() {
+    return {Kind::Audio, "OPUS", 48000, 111, "rtpopuspay", ""};
+}
 
 const ReceiveCodec* receive_codec(const std::string& encoding_name) {
     static const ReceiveCodec table[] = {
@@ -36,16 +47,26 @@ const ReceiveCodec* receive_codec(const std::string& encoding_name) {
 
 std::string package_for_element(const std::string& element) {
     static const std::map<std::string, std::string> packages = {
-        {"webrtcbin", "gstreamer1.0-plugins-bad"},   {"nicesrc", "gstreamer1.0-nice"},
-        {"nicesink", "gstreamer1.0-nice"},           {"dtlsenc", "gstreamer1.0-plugins-bad"},
-        {"vp8enc", "gstreamer1.0-plugins-good"},     {"vp8dec", "gstreamer1.0-plugins-good"},
-        {"vp9enc", "gstreamer1.0-plugins-good"},     {"vp9dec", "gstreamer1.0-plugins-good"},
-        {"x264enc", "gstreamer1.0-plugins-ugly"},    {"avdec_h264", "gstreamer1.0-libav"},
-        {"opusenc", "gstreamer1.0-plugins-base"},    {"opusdec", "gstreamer1.0-plugins-base"},
-        {"opusparse", "gstreamer1.0-plugins-bad"},   {"h264parse", "gstreamer1.0-plugins-bad"},
-        {"matroskamux", "gstreamer1.0-plugins-good"}, {"v4l2src", "gstreamer1.0-plugins-good"},
-        {"alsasrc", "gstreamer1.0-alsa"},            {"ximagesink", "gstreamer1.0-x"},
-        {"autovideosink", "gstreamer1.0-plugins-good"}, {"autoaudiosink", "gstreamer1.0-plugins-good"},
+        {"webrtcbin", "gstreamer1.0-plugins-bad"},
+        {"nicesrc", "gstreamer1.0-nice"},
+        {"nicesink", "gstreamer1.0-nice"},
+        {"dtlsenc", "gstreamer1.0-plugins-bad"},
+        {"vp8enc", "gstreamer1.0-plugins-good"},
+        {"vp8dec", "gstreamer1.0-plugins-good"},
+        {"vp9enc", "gstreamer1.0-plugins-good"},
+        {"vp9dec", "gstreamer1.0-plugins-good"},
+        {"x264enc", "gstreamer1.0-plugins-ugly"},
+        {"avdec_h264", "gstreamer1.0-libav"},
+        {"opusenc", "gstreamer1.0-plugins-base"},
+        {"opusdec", "gstreamer1.0-plugins-base"},
+        {"opusparse", "gstreamer1.0-plugins-bad"},
+        {"h264parse", "gstreamer1.0-plugins-bad"},
+        {"matroskamux", "gstreamer1.0-plugins-good"},
+        {"v4l2src", "gstreamer1.0-plugins-good"},
+        {"alsasrc", "gstreamer1.0-alsa"},
+        {"ximagesink", "gstreamer1.0-x"},
+        {"autovideosink", "gstreamer1.0-plugins-good"},
+        {"autoaudiosink", "gstreamer1.0-plugins-good"},
     };
     auto it = packages.find(element);
     if (it != packages.end()) return it->second;

@@ -15,7 +15,9 @@ GstElement* make_bin(const std::string& description, std::string* error) {
     GstElement* bin = gst_parse_bin_from_description(description.c_str(), TRUE, &err);
     if (!bin) {
         GErrorPtr owner(err);
-        if (error) *error = std::string("cannot build '") + description + "': " + (err ? err->message : "?");
+        if (error)
+            *error =
+                std::string("cannot build '") + description + "': " + (err ? err->message : "?");
         return nullptr;
     }
     return bin;
@@ -27,20 +29,22 @@ std::string video_encoder_fragment(const Config& cfg) {
     switch (cfg.codec) {
         case VideoCodec::VP9:
             return "vp9enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr threads=1 "
-                   "keyframe-max-dist=" + std::to_string(gop) + " target-bitrate=" + std::to_string(kbps * 1000);
+                   "keyframe-max-dist=" +
+                   std::to_string(gop) + " target-bitrate=" + std::to_string(kbps * 1000);
         case VideoCodec::H264:
             // Constrained baseline with SPS/PPS before every keyframe: what browsers decode.
             return "x264enc name=venc tune=zerolatency speed-preset=ultrafast threads=2 bitrate=" +
                    std::to_string(kbps) + " key-int-max=" + std::to_string(gop) +
                    " ! video/x-h264,profile=constrained-baseline ! h264parse config-interval=-1 "
                    "! video/x-h264,stream-format=byte-stream,alignment=au";
-        case VideoCodec::VP8: break;
+        case VideoCodec::VP8:
+            break;
     }
     // One thread: libvpx's VP8 threads spin-wait on each other, and with two such encoders
     // on two cores (or a busy Pi) they starve each other down to a few frames per second.
     return "vp8enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr threads=1 "
-           "error-resilient=partitions keyframe-max-dist=" + std::to_string(gop) +
-           " target-bitrate=" + std::to_string(kbps * 1000);
+           "error-resilient=partitions keyframe-max-dist=" +
+           std::to_string(gop) + " target-bitrate=" + std::to_string(kbps * 1000);
 }
 
 std::string first_device(const char* klass) {
@@ -68,15 +72,21 @@ std::string first_device(const char* klass) {
 }  // namespace
 
 LocalMedia::LocalMedia(GstElement* pipeline, const Config& cfg)
-    : pipeline_(pipeline), cfg_(cfg), video_codec_(video_send_codec(cfg.codec)), audio_codec_(audio_send_codec()) {}
+    : pipeline_(pipeline),
+      cfg_(cfg),
+      video_codec_(video_send_codec(cfg.codec)),
+      audio_codec_(audio_send_codec()) {}
 
 std::vector<std::string> LocalMedia::required_elements() const {
-    std::vector<std::string> names = {"webrtcbin", "nicesrc", "nicesink", "dtlsenc", "srtpenc",
-                                      "rtpvp8depay", "vp8dec", "rtpopusdepay", "opusdec", "opusparse",
-                                      "queue", "tee", "fakesink", "videoconvert", "audioconvert"};
+    std::vector<std::string> names = {"webrtcbin", "nicesrc",      "nicesink",    "dtlsenc",
+                                      "srtpenc",   "rtpvp8depay",  "vp8dec",      "rtpopusdepay",
+                                      "opusdec",   "opusparse",    "queue",       "tee",
+                                      "fakesink",  "videoconvert", "audioconvert"};
     if (cfg_.video.kind != "none") {
         names.push_back(video_codec_.payloader);
-        names.push_back(cfg_.codec == VideoCodec::VP8 ? "vp8enc" : cfg_.codec == VideoCodec::VP9 ? "vp9enc" : "x264enc");
+        names.push_back(cfg_.codec == VideoCodec::VP8   ? "vp8enc"
+                        : cfg_.codec == VideoCodec::VP9 ? "vp9enc"
+                                                        : "x264enc");
         if (cfg_.video.kind == "v4l2") names.push_back("v4l2src");
         if (cfg_.video.kind == "test") names.push_back("videotestsrc");
     }
@@ -117,12 +127,14 @@ bool LocalMedia::build(std::string* error) {
 }
 
 GstElement* LocalMedia::build_video(const SourceSpec& src, std::string* error) {
-    std::string caps = "video/x-raw,width=" + std::to_string(cfg_.width) + ",height=" +
-                       std::to_string(cfg_.height) + ",framerate=" + std::to_string(cfg_.fps) + "/1";
+    std::string caps = "video/x-raw,width=" + std::to_string(cfg_.width) +
+                       ",height=" + std::to_string(cfg_.height) +
+                       ",framerate=" + std::to_string(cfg_.fps) + "/1";
     std::string source;
     if (src.kind == "test") {
-        source = "videotestsrc is-live=true pattern=ball motion=sweep background-color=0xff204080 ! " + caps +
-                 ",format=I420";
+        source =
+            "videotestsrc is-live=true pattern=ball motion=sweep background-color=0xff204080 ! " +
+            caps + ",format=I420";
     } else {
         source = "v4l2src" + (src.device.empty() ? std::string() : " device=" + src.device) +
                  " ! videoconvert ! videoscale ! videorate drop-only=true ! " + caps;
@@ -157,7 +169,8 @@ GstElement* LocalMedia::build_video(const SourceSpec& src, std::string* error) {
         [](GstPad*, GstPadProbeInfo* info, gpointer p) -> GstPadProbeReturn {
             auto* self = static_cast<LocalMedia*>(p);
             self->video_frames_encoded_.fetch_add(1);
-            if (!GST_BUFFER_FLAG_IS_SET(GST_PAD_PROBE_INFO_BUFFER(info), GST_BUFFER_FLAG_DELTA_UNIT))
+            if (!GST_BUFFER_FLAG_IS_SET(GST_PAD_PROBE_INFO_BUFFER(info),
+                                        GST_BUFFER_FLAG_DELTA_UNIT))
                 self->keyframes_encoded_.fetch_add(1);
             return GST_PAD_PROBE_OK;
         },
@@ -167,12 +180,14 @@ GstElement* LocalMedia::build_video(const SourceSpec& src, std::string* error) {
 }
 
 GstElement* LocalMedia::build_audio(const SourceSpec& src, std::string* error) {
-    std::string source = src.kind == "test"
-                             ? "audiotestsrc is-live=true wave=sine freq=440 volume=0.2"
-                             : "alsasrc" + (src.device.empty() ? std::string() : " device=" + src.device);
-    std::string desc = source +
-                       " ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 ! "
-                       "queue max-size-time=100000000 leaky=downstream ! opusenc bitrate=48000 frame-size=20";
+    std::string source =
+        src.kind == "test"
+            ? "audiotestsrc is-live=true wave=sine freq=440 volume=0.2"
+            : "alsasrc" + (src.device.empty() ? std::string() : " device=" + src.device);
+    std::string desc =
+        source +
+        " ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 ! "
+        "queue max-size-time=100000000 leaky=downstream ! opusenc bitrate=48000 frame-size=20";
     GstElement* bin = make_bin(desc, error);
     if (!bin) return nullptr;
     GstElement* tee = gst_element_factory_make("tee", "audio_tee");
@@ -192,7 +207,8 @@ void LocalMedia::request_keyframe() {
     if (now - last < 500 * 1000) return;
     if (!last_keyframe_us_.compare_exchange_strong(last, now)) return;
     GstPad* pad = gst_element_get_static_pad(video_encoder_, "src");
-    gst_pad_send_event(pad, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
+    gst_pad_send_event(pad,
+                       gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
     gst_object_unref(pad);
 }
 

@@ -15,7 +15,7 @@
 namespace rp::media {
 
 class LocalMedia {
-public:
+  public:
     LocalMedia(GstElement* pipeline, const Config& cfg);
 
     // Builds the capture branches into the pipeline; false (and *error) on a media error.
@@ -35,7 +35,7 @@ public:
     // Elements every run needs, for the up-front check that names missing packages.
     std::vector<std::string> required_elements() const;
 
-private:
+  private:
     std::optional<SourceSpec> resolve_auto(Kind k, const SourceSpec& spec);
     GstElement* build_video(const SourceSpec& src, std::string* error);
     GstElement* build_audio(const SourceSpec& src, std::string* error);

@@ -1,7 +1,7 @@
 #include "media/peer_session.h"
 
-#include "media/sdp_info.h"
 #include "media/live_add.h"
+#include "media/sdp_info.h"
 #include "media/send_gate.h"
 #include "util/gobj.h"
 #include "util/log.h"
@@ -17,7 +17,8 @@ namespace {
 
 CapsPtr rtp_caps(const SendCodec& codec, int pt) {
     std::string text = std::string("application/x-rtp,media=") + kind_name(codec.kind) +
-                       ",encoding-name=" + codec.encoding_name + ",clock-rate=" + std::to_string(codec.clock_rate) +
+                       ",encoding-name=" + codec.encoding_name +
+                       ",clock-rate=" + std::to_string(codec.clock_rate) +
                        ",payload=" + std::to_string(pt);
     if (codec.kind == Kind::Audio) text += ",encoding-params=(string)2";
     if (!codec.extra_fmtp.empty()) text += "," + codec.extra_fmtp;
@@ -26,12 +27,18 @@ CapsPtr rtp_caps(const SendCodec& codec, int pt) {
 
 const char* state_name(GstWebRTCPeerConnectionState s) {
     switch (s) {
-        case GST_WEBRTC_PEER_CONNECTION_STATE_NEW: return "new";
-        case GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTING: return "connecting";
-        case GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED: return "connected";
-        case GST_WEBRTC_PEER_CONNECTION_STATE_DISCONNECTED: return "disconnected";
-        case GST_WEBRTC_PEER_CONNECTION_STATE_FAILED: return "failed";
-        case GST_WEBRTC_PEER_CONNECTION_STATE_CLOSED: return "closed";
+        case GST_WEBRTC_PEER_CONNECTION_STATE_NEW:
+            return "new";
+        case GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTING:
+            return "connecting";
+        case GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED:
+            return "connected";
+        case GST_WEBRTC_PEER_CONNECTION_STATE_DISCONNECTED:
+            return "disconnected";
+        case GST_WEBRTC_PEER_CONNECTION_STATE_FAILED:
+            return "failed";
+        case GST_WEBRTC_PEER_CONNECTION_STATE_CLOSED:
+            return "closed";
     }
     return "new";
 }
@@ -49,7 +56,8 @@ void restrict_ice_addresses(GstElement* webrtc, const std::vector<std::string>& 
         for (const auto& a : addresses) {
             NiceAddress addr;
             nice_address_init(&addr);
-            if (nice_address_set_from_string(&addr, a.c_str())) nice_agent_add_local_address(agent, &addr);
+            if (nice_address_set_from_string(&addr, a.c_str()))
+                nice_agent_add_local_address(agent, &addr);
         }
         g_object_set(agent, "ice-tcp", FALSE, nullptr);
         g_object_unref(agent);
@@ -59,8 +67,9 @@ void restrict_ice_addresses(GstElement* webrtc, const std::vector<std::string>& 
 
 }  // namespace
 
-PeerSession::PeerSession(std::string peer, GstElement* pipeline, LocalMedia& local, const Config& cfg,
-                         std::shared_ptr<MediaCounters> counters, SessionCallbacks cb)
+PeerSession::PeerSession(std::string peer, GstElement* pipeline, LocalMedia& local,
+                         const Config& cfg, std::shared_ptr<MediaCounters> counters,
+                         SessionCallbacks cb)
     : peer_(std::move(peer)),
       pipeline_(pipeline),
       local_(local),
@@ -112,7 +121,8 @@ bool PeerSession::create_webrtcbin(std::string* error) {
     std::string name = "webrtc_" + peer_;
     webrtc_ = gst_element_factory_make("webrtcbin", nullptr);
     if (!webrtc_) {
-        if (error) *error = "GStreamer element 'webrtcbin' is missing: install gstreamer1.0-plugins-bad";
+        if (error)
+            *error = "GStreamer element 'webrtcbin' is missing: install gstreamer1.0-plugins-bad";
         return false;
     }
     g_object_set(webrtc_, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, "latency",
@@ -129,10 +139,12 @@ bool PeerSession::create_webrtcbin(std::string* error) {
     }
     if (!cfg_.ice_addresses.empty()) restrict_ice_addresses(webrtc_, cfg_.ice_addresses);
     // Connected before the element leaves NULL, or the first negotiation-needed is missed.
-    g_signal_connect(webrtc_, "on-negotiation-needed", G_CALLBACK(&PeerSession::on_negotiation_needed), this);
+    g_signal_connect(webrtc_, "on-negotiation-needed",
+                     G_CALLBACK(&PeerSession::on_negotiation_needed), this);
     g_signal_connect(webrtc_, "on-ice-candidate", G_CALLBACK(&PeerSession::on_ice_candidate), this);
     g_signal_connect(webrtc_, "pad-added", G_CALLBACK(&PeerSession::on_pad_added), this);
-    g_signal_connect(webrtc_, "notify::connection-state", G_CALLBACK(&PeerSession::on_connection_state), this);
+    g_signal_connect(webrtc_, "notify::connection-state",
+                     G_CALLBACK(&PeerSession::on_connection_state), this);
     never_lose_state(webrtc_);
     gst_bin_add(GST_BIN(pipeline_), webrtc_);
     return true;
@@ -148,8 +160,10 @@ bool PeerSession::add_sender(Kind kind, int pt) {
     GstElement* filter = gst_element_factory_make("capsfilter", nullptr);
     if (!q || !pay || !filter) return false;
     // Unbounded: the gate in front of it bounds it and drops on its own terms.
-    g_object_set(q, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time", static_cast<guint64>(0), nullptr);
-    unsigned limit = kind == Kind::Video ? static_cast<unsigned>(std::max(cfg_.fps, 10)) : 50u;  // about 1 s
+    g_object_set(q, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time",
+                 static_cast<guint64>(0), nullptr);
+    unsigned limit =
+        kind == Kind::Video ? static_cast<unsigned>(std::max(cfg_.fps, 10)) : 50u;  // about 1 s
     s.gate = std::make_unique<SendGate>(kind == Kind::Video, limit);
     LocalMedia* local = &local_;
     s.gate->install(q, [local] { local->request_keyframe(); });
@@ -173,7 +187,8 @@ bool PeerSession::add_sender(Kind kind, int pt) {
         GstWebRTCRTPTransceiver* trans = nullptr;
         g_object_get(s.webrtc_pad, "transceiver", &trans, nullptr);
         if (trans) {
-            g_object_set(trans, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, nullptr);
+            g_object_set(trans, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
+                         nullptr);
             gst_object_unref(trans);
         }
     }
@@ -183,11 +198,12 @@ bool PeerSession::add_sender(Kind kind, int pt) {
     gst_pad_add_probe(
         out, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
         [](GstPad*, GstPadProbeInfo* info, gpointer data) -> GstPadProbeReturn {
-            if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) != GST_EVENT_CAPS) return GST_PAD_PROBE_OK;
+            if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) != GST_EVENT_CAPS)
+                return GST_PAD_PROBE_OK;
             static_cast<PeerSession*>(data)->post([](PeerSession& self) {
                 ++self.senders_with_caps_;
-                log::debug("peer %s: %zu of %zu senders have caps", self.peer_.c_str(), self.senders_with_caps_,
-                           self.senders_.size());
+                log::debug("peer %s: %zu of %zu senders have caps", self.peer_.c_str(),
+                           self.senders_with_caps_, self.senders_.size());
                 self.maybe_negotiate();
             });
             return GST_PAD_PROBE_REMOVE;
@@ -222,7 +238,8 @@ bool PeerSession::attach_to_tee(Sender& s) {
         qsink, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
         [](GstPad*, GstPadProbeInfo* info, gpointer) -> GstPadProbeReturn {
             GstQuery* q = GST_PAD_PROBE_INFO_QUERY(info);
-            bool serialized = (static_cast<unsigned>(GST_QUERY_TYPE(q)) & GST_QUERY_TYPE_SERIALIZED) != 0;
+            bool serialized =
+                (static_cast<unsigned>(GST_QUERY_TYPE(q)) & GST_QUERY_TYPE_SERIALIZED) != 0;
             return serialized ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
         },
         nullptr, nullptr);
@@ -235,8 +252,8 @@ void PeerSession::add_receiver(Kind kind, int pt) {
     SendCodec codec = kind == Kind::Audio ? audio_send_codec() : video_send_codec(cfg_.codec);
     CapsPtr caps = rtp_caps(codec, pt);
     GstWebRTCRTPTransceiver* trans = nullptr;
-    g_signal_emit_by_name(webrtc_, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps.get(),
-                          &trans);
+    g_signal_emit_by_name(webrtc_, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY,
+                          caps.get(), &trans);
     if (trans) gst_object_unref(trans);
 }
 
@@ -248,7 +265,8 @@ bool PeerSession::start_offer(std::string* error) {
         const SendCodec& codec = local_.codec(k);
         if (local_.sends(k)) {
             if (!add_sender(k, codec.default_pt)) {
-                if (error) *error = std::string("cannot link the local ") + kind_name(k) + " to webrtcbin";
+                if (error)
+                    *error = std::string("cannot link the local ") + kind_name(k) + " to webrtcbin";
                 return false;
             }
         } else {
@@ -267,14 +285,18 @@ void PeerSession::maybe_negotiate() {
     bool ready = senders_with_caps_ >= senders_.size() || caps_wait_expired_;
     if (!ready) {
         if (!caps_timer_) {
-            caps_timer_ = g_timeout_add(2000, [](gpointer p) -> gboolean {
-                auto* self = static_cast<PeerSession*>(p);
-                self->caps_timer_ = 0;
-                log::warn("peer %s: local media did not start in 2 s; negotiating anyway", self->peer_.c_str());
-                self->caps_wait_expired_ = true;
-                self->maybe_negotiate();
-                return G_SOURCE_REMOVE;
-            }, this);
+            caps_timer_ = g_timeout_add(
+                2000,
+                [](gpointer p) -> gboolean {
+                    auto* self = static_cast<PeerSession*>(p);
+                    self->caps_timer_ = 0;
+                    log::warn("peer %s: local media did not start in 2 s; negotiating anyway",
+                              self->peer_.c_str());
+                    self->caps_wait_expired_ = true;
+                    self->maybe_negotiate();
+                    return G_SOURCE_REMOVE;
+                },
+                this);
         }
         return;
     }
@@ -297,7 +319,9 @@ void PeerSession::create_answer() {
             PromisePtr owner(ap);
             const GstStructure* reply = gst_promise_get_reply(ap);
             GstWebRTCSessionDescription* ans = nullptr;
-            if (reply) gst_structure_get(reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &ans, nullptr);
+            if (reply)
+                gst_structure_get(reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &ans,
+                                  nullptr);
             WebRTCDescPtr desc(ans);
             static_cast<PeerSession*>(d)->on_local_description(desc.get());
         },
@@ -312,13 +336,16 @@ void PeerSession::create_offer() {
             PromisePtr owner(p);
             const GstStructure* reply = gst_promise_get_reply(p);
             GstWebRTCSessionDescription* offer = nullptr;
-            if (reply) gst_structure_get(reply, "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &offer, nullptr);
+            if (reply)
+                gst_structure_get(reply, "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &offer,
+                                  nullptr);
             WebRTCDescPtr desc(offer);
             self->on_local_description(desc.get());
         },
         this, nullptr);
-    GstStructure* opts = gst_structure_new("options", "offer-to-receive-audio", G_TYPE_BOOLEAN, TRUE,
-                                           "offer-to-receive-video", G_TYPE_BOOLEAN, TRUE, nullptr);
+    GstStructure* opts =
+        gst_structure_new("options", "offer-to-receive-audio", G_TYPE_BOOLEAN, TRUE,
+                          "offer-to-receive-video", G_TYPE_BOOLEAN, TRUE, nullptr);
     g_signal_emit_by_name(webrtc_, "create-offer", opts, promise);
     gst_structure_free(opts);
 }
@@ -326,7 +353,8 @@ void PeerSession::create_offer() {
 // webrtcbin thread: set the local description, then hand the text to the main loop.
 void PeerSession::on_local_description(GstWebRTCSessionDescription* desc) {
     if (!desc) {
-        post([](PeerSession& s) { s.cb_.failed("webrtcbin could not create a local description"); });
+        post(
+            [](PeerSession& s) { s.cb_.failed("webrtcbin could not create a local description"); });
         return;
     }
     g_signal_emit_by_name(webrtc_, "set-local-description", desc, nullptr);
@@ -385,8 +413,8 @@ bool PeerSession::apply_remote(const SessionDescription& desc, std::string* erro
 
     GstSDPMessage* sdp = nullptr;
     gst_sdp_message_new_from_text(desc.sdp.c_str(), &sdp);
-    GstWebRTCSessionDescription* remote =
-        gst_webrtc_session_description_new(offer ? GST_WEBRTC_SDP_TYPE_OFFER : GST_WEBRTC_SDP_TYPE_ANSWER, sdp);
+    GstWebRTCSessionDescription* remote = gst_webrtc_session_description_new(
+        offer ? GST_WEBRTC_SDP_TYPE_OFFER : GST_WEBRTC_SDP_TYPE_ANSWER, sdp);
     WebRTCDescPtr owner(remote);
     GstPromise* promise = nullptr;
     if (offer) {
@@ -427,7 +455,9 @@ void PeerSession::apply_pending_candidates() {
     for (const auto& c : pending) add_candidate(c);
 }
 
-void PeerSession::finish(std::function<void()> done) { remote_.finish(3000, std::move(done)); }
+void PeerSession::finish(std::function<void()> done) {
+    remote_.finish(3000, std::move(done));
+}
 
 void PeerSession::on_negotiation_needed(GstElement*, gpointer data) {
     auto* self = static_cast<PeerSession*>(data);
@@ -444,7 +474,8 @@ void PeerSession::on_ice_candidate(GstElement*, guint mline, gchar* cand, gpoint
     c.mline_index = static_cast<int>(mline);
     if (c.candidate.empty()) return;
     self->post([c](PeerSession& s) mutable {
-        if (static_cast<size_t>(c.mline_index) < s.local_mids_.size()) c.sdp_mid = s.local_mids_[c.mline_index];
+        if (static_cast<size_t>(c.mline_index) < s.local_mids_.size())
+            c.sdp_mid = s.local_mids_[c.mline_index];
         s.cb_.send_candidate(c);
     });
 }

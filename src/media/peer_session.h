@@ -28,7 +28,7 @@ struct SessionCallbacks {
 };
 
 class PeerSession {
-public:
+  public:
     PeerSession(std::string peer, GstElement* pipeline, LocalMedia& local, const Config& cfg,
                 std::shared_ptr<MediaCounters> counters, SessionCallbacks cb);
     ~PeerSession();
@@ -46,7 +46,7 @@ public:
     // Finalizes recordings, then `done` on the main loop. The destructor tears down the rest.
     void finish(std::function<void()> done);
 
-private:
+  private:
     struct Sender {
         GstElement* tee = nullptr;
         GstPad* tee_pad = nullptr;

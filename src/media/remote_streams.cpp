@@ -4,8 +4,8 @@
 #include "util/log.h"
 #include "util/main_thread.h"
 
-#include <gst/video/video.h>
 #include <glib/gstdio.h>
+#include <gst/video/video.h>
 
 #include "media/live_add.h"
 
@@ -33,7 +33,8 @@ std::string safe_file_name(const std::string& peer) {
 
 }  // namespace
 
-RemoteStreams::RemoteStreams(std::string peer, GstElement* pipeline, const std::vector<SinkSpec>& sinks,
+RemoteStreams::RemoteStreams(std::string peer, GstElement* pipeline,
+                             const std::vector<SinkSpec>& sinks,
                              std::shared_ptr<MediaCounters> counters)
     : peer_(std::move(peer)), pipeline_(pipeline), counters_(std::move(counters)) {
     for (const auto& s : sinks) {
@@ -42,7 +43,9 @@ RemoteStreams::RemoteStreams(std::string peer, GstElement* pipeline, const std::
     }
 }
 
-RemoteStreams::~RemoteStreams() { teardown(); }
+RemoteStreams::~RemoteStreams() {
+    teardown();
+}
 
 GstElement* RemoteStreams::add(const char* factory) {
     GstElement* e = gst_element_factory_make(factory, nullptr);
@@ -84,7 +87,8 @@ void RemoteStreams::expect(bool video, bool audio) {
     gst_pad_add_probe(
         sinkpad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
         [](GstPad*, GstPadProbeInfo* info, gpointer p) -> GstPadProbeReturn {
-            if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) != GST_EVENT_EOS) return GST_PAD_PROBE_OK;
+            if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) != GST_EVENT_EOS)
+                return GST_PAD_PROBE_OK;
             auto* self = static_cast<RemoteStreams*>(p);
             LifetimeRef alive = self->alive_;
             invoke_on_main([self, alive] {
@@ -104,13 +108,15 @@ void RemoteStreams::expect(bool video, bool audio) {
 void RemoteStreams::attach(GstPad* rtp_pad) {
     CapsPtr caps(gst_pad_get_current_caps(rtp_pad));
     if (!caps) caps.reset(gst_pad_query_caps(rtp_pad, nullptr));
-    const GstStructure* s = caps && !gst_caps_is_empty(caps.get()) ? gst_caps_get_structure(caps.get(), 0) : nullptr;
+    const GstStructure* s =
+        caps && !gst_caps_is_empty(caps.get()) ? gst_caps_get_structure(caps.get(), 0) : nullptr;
     const char* enc = s ? gst_structure_get_string(s, "encoding-name") : nullptr;
     const ReceiveCodec* codec = enc ? receive_codec(enc) : nullptr;
 
     std::lock_guard<std::mutex> lock(mutex_);
     if (!codec) {
-        log::warn("peer %s: cannot decode '%s', discarding that stream", peer_.c_str(), enc ? enc : "?");
+        log::warn("peer %s: cannot decode '%s', discarding that stream", peer_.c_str(),
+                  enc ? enc : "?");
         GstElement* sink = add("fakesink");
         never_lose_state(sink);
         gst_element_sync_state_with_parent(sink);
@@ -130,7 +136,8 @@ void RemoteStreams::attach(GstPad* rtp_pad) {
     GstElement* conv = add(kind == Kind::Video ? "videoconvert" : "audioconvert");
     std::vector<GstElement*> decode = {tee, q, dec, conv};
     if (kind == Kind::Audio) decode.push_back(add("audioresample"));
-    GstElement* sink = window_ ? add(kind == Kind::Video ? "autovideosink" : "autoaudiosink") : add("fakesink");
+    GstElement* sink =
+        window_ ? add(kind == Kind::Video ? "autovideosink" : "autoaudiosink") : add("fakesink");
     decode.push_back(sink);
     for (GstElement* e : elements_)
         if (!e) return;
@@ -146,20 +153,23 @@ void RemoteStreams::attach(GstPad* rtp_pad) {
     if (!link_chain(head) || !link_chain(decode)) return;
 
     GstPad* decoded = gst_element_get_static_pad(dec, "src");
-    gst_pad_add_probe(decoded, GST_PAD_PROBE_TYPE_BUFFER,
-                      kind == Kind::Video ? &RemoteStreams::count_video : &RemoteStreams::count_audio, this,
-                      nullptr);
+    gst_pad_add_probe(
+        decoded, GST_PAD_PROBE_TYPE_BUFFER,
+        kind == Kind::Video ? &RemoteStreams::count_video : &RemoteStreams::count_audio, this,
+        nullptr);
     gst_object_unref(decoded);
 
     record(kind, tee);
-    for (auto it = decode.rbegin(); it != decode.rend(); ++it) gst_element_sync_state_with_parent(*it);
+    for (auto it = decode.rbegin(); it != decode.rend(); ++it)
+        gst_element_sync_state_with_parent(*it);
     for (auto it = head.rbegin(); it != head.rend(); ++it) gst_element_sync_state_with_parent(*it);
 
     GstPad* depay_sink = gst_element_get_static_pad(head.front(), "sink");
     GstPadLinkReturn r = gst_pad_link(rtp_pad, depay_sink);
     gst_object_unref(depay_sink);
     if (r != GST_PAD_LINK_OK)
-        log::warn("peer %s: cannot link incoming %s (%d)", peer_.c_str(), kind_name(kind), static_cast<int>(r));
+        log::warn("peer %s: cannot link incoming %s (%d)", peer_.c_str(), kind_name(kind),
+                  static_cast<int>(r));
     else
         log::debug("peer %s: receiving %s %s", peer_.c_str(), kind_name(kind), enc);
 }
@@ -170,8 +180,8 @@ void RemoteStreams::record(Kind kind, GstElement* tee) {
     auto it = rec_->mux_pads.find(kind);
     if (it == rec_->mux_pads.end() || rec_->queue_pads.count(kind)) return;
     GstElement* q = add("queue");
-    g_object_set(q, "max-size-time", static_cast<guint64>(3 * GST_SECOND), "max-size-buffers", 0u, "max-size-bytes",
-                 0u, nullptr);
+    g_object_set(q, "max-size-time", static_cast<guint64>(3 * GST_SECOND), "max-size-buffers", 0u,
+                 "max-size-bytes", 0u, nullptr);
     GstPad* tee_src = gst_element_request_pad_simple(tee, "src_%u");
     GstPad* q_sink = gst_element_get_static_pad(q, "sink");
     GstPad* q_src = gst_element_get_static_pad(q, "src");

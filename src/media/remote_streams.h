@@ -19,7 +19,7 @@
 namespace rp::media {
 
 class RemoteStreams {
-public:
+  public:
     RemoteStreams(std::string peer, GstElement* pipeline, const std::vector<SinkSpec>& sinks,
                   std::shared_ptr<MediaCounters> counters);
     ~RemoteStreams();
@@ -36,7 +36,7 @@ public:
     // Main loop: sets every element to NULL and removes it. The webrtcbin must be stopped.
     void teardown();
 
-private:
+  private:
     struct Recording;
     GstElement* add(const char* factory);
     bool link_chain(const std::vector<GstElement*>& chain);

@@ -12,8 +12,8 @@ std::optional<SdpInfo> parse_sdp(const std::string& text, std::string* error) {
     GstSDPMessage* raw = nullptr;
     gst_sdp_message_new(&raw);
     SdpPtr msg(raw);
-    if (gst_sdp_message_parse_buffer(reinterpret_cast<const guint8*>(text.data()), static_cast<guint>(text.size()),
-                                     msg.get()) != GST_SDP_OK ||
+    if (gst_sdp_message_parse_buffer(reinterpret_cast<const guint8*>(text.data()),
+                                     static_cast<guint>(text.size()), msg.get()) != GST_SDP_OK ||
         gst_sdp_message_medias_len(msg.get()) == 0) {
         if (error) *error = "unparseable SDP or no media";
         return std::nullopt;
@@ -25,7 +25,8 @@ std::optional<SdpInfo> parse_sdp(const std::string& text, std::string* error) {
     SdpInfo info;
     for (guint i = 0; i < gst_sdp_message_attributes_len(msg.get()); ++i) {
         const GstSDPAttribute* a = gst_sdp_message_get_attribute(msg.get(), i);
-        if (a->key && strcmp(a->key, "group") == 0 && a->value && g_str_has_prefix(a->value, "BUNDLE"))
+        if (a->key && strcmp(a->key, "group") == 0 && a->value &&
+            g_str_has_prefix(a->value, "BUNDLE"))
             info.bundled = true;
     }
     for (guint i = 0; i < gst_sdp_message_medias_len(msg.get()); ++i) {
@@ -34,7 +35,8 @@ std::optional<SdpInfo> parse_sdp(const std::string& text, std::string* error) {
         const char* media = gst_sdp_media_get_media(m);
         if (media && strcmp(media, "video") == 0) line.kind = Kind::Video;
         if (media && strcmp(media, "audio") == 0) line.kind = Kind::Audio;
-        line.rejected = gst_sdp_media_get_port(m) == 0 && !gst_sdp_media_get_attribute_val(m, "bundle-only");
+        line.rejected =
+            gst_sdp_media_get_port(m) == 0 && !gst_sdp_media_get_attribute_val(m, "bundle-only");
         line.sends = line.receives = true;  // sendrecv is the default
         if (gst_sdp_media_get_attribute_val(m, "sendonly")) line.receives = false;
         if (gst_sdp_media_get_attribute_val(m, "recvonly")) line.sends = false;
@@ -49,9 +51,11 @@ std::optional<SdpInfo> parse_sdp(const std::string& text, std::string* error) {
                 if (end == a->value || pt < 0 || pt > 127 || *end != ' ') continue;
                 std::string rest(end + 1);
                 std::string enc = rest.substr(0, rest.find('/'));
-                std::transform(enc.begin(), enc.end(), enc.begin(), [](unsigned char c) { return std::toupper(c); });
+                std::transform(enc.begin(), enc.end(), enc.begin(),
+                               [](unsigned char c) { return std::toupper(c); });
                 int rate = 0;
-                if (auto slash = rest.find('/'); slash != std::string::npos) rate = atoi(rest.c_str() + slash + 1);
+                if (auto slash = rest.find('/'); slash != std::string::npos)
+                    rate = atoi(rest.c_str() + slash + 1);
                 line.formats.push_back({static_cast<int>(pt), enc, rate, ""});
             }
         }
@@ -75,8 +79,10 @@ int find_payload(const MediaLine& m, const SendCodec& codec) {
         int score = 0;
         if (codec.encoding_name == "H264") {
             if (f.fmtp.find("packetization-mode=1") == std::string::npos) continue;
-            if (f.fmtp.find("profile-level-id=42e01f") != std::string::npos) score = 2;
-            else if (f.fmtp.find("profile-level-id=42") != std::string::npos) score = 1;
+            if (f.fmtp.find("profile-level-id=42e01f") != std::string::npos)
+                score = 2;
+            else if (f.fmtp.find("profile-level-id=42") != std::string::npos)
+                score = 1;
         }
         if (score > best_score) {
             best = f.pt;

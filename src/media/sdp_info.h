@@ -19,9 +19,9 @@ struct RtpMap {
 struct MediaLine {
     std::optional<Kind> kind;  // nullopt for application/data m-lines
     std::string mid;
-    bool sends = false;        // the SDP's author sends on this m-line (sendrecv/sendonly)
-    bool receives = false;     // ... and receives (sendrecv/recvonly)
-    bool rejected = false;     // port 0
+    bool sends = false;     // the SDP's author sends on this m-line (sendrecv/sendonly)
+    bool receives = false;  // ... and receives (sendrecv/recvonly)
+    bool rejected = false;  // port 0
     std::vector<RtpMap> formats;
 };
 

@@ -36,11 +36,13 @@ GstPadProbeReturn SendGate::on_buffer(GstPad*, GstPadProbeInfo* info, gpointer p
     g_object_get(self->queue_, "current-level-buffers", &queued, nullptr);
     bool keyframe = !GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT);
     switch (self->admit(keyframe, queued)) {
-        case Verdict::Pass: return GST_PAD_PROBE_OK;
+        case Verdict::Pass:
+            return GST_PAD_PROBE_OK;
         case Verdict::DropAndRequestKeyframe:
             if (self->request_keyframe_) self->request_keyframe_();
             return GST_PAD_PROBE_DROP;
-        case Verdict::Drop: return GST_PAD_PROBE_DROP;
+        case Verdict::Drop:
+            return GST_PAD_PROBE_DROP;
     }
     return GST_PAD_PROBE_OK;
 }

@@ -13,10 +13,11 @@
 namespace rp::media {
 
 class SendGate {
-public:
+  public:
     enum class Verdict { Pass, Drop, DropAndRequestKeyframe };
 
-    SendGate(bool video, unsigned max_queued) : video_(video), max_queued_(max_queued), waiting_for_keyframe_(video) {}
+    SendGate(bool video, unsigned max_queued)
+        : video_(video), max_queued_(max_queued), waiting_for_keyframe_(video) {}
 
     // Pure decision for one buffer; `queued` is how many buffers wait in the queue now.
     Verdict admit(bool keyframe, unsigned queued);
@@ -27,7 +28,7 @@ public:
 
     std::uint64_t dropped() const { return dropped_.load(); }
 
-private:
+  private:
     static GstPadProbeReturn on_buffer(GstPad* pad, GstPadProbeInfo* info, gpointer self);
 
     bool video_;

@@ -12,7 +12,9 @@ constexpr size_t kMaxEarlyPeers = 64;
 SessionManager::SessionManager(GstElement* pipeline, LocalMedia& local, const Config& cfg)
     : pipeline_(pipeline), local_(local), cfg_(cfg) {}
 
-SessionManager::~SessionManager() { sessions_.clear(); }
+SessionManager::~SessionManager() {
+    sessions_.clear();
+}
 
 PeerRecord& SessionManager::record(const std::string& peer) {
     for (auto& r : records_)
@@ -53,7 +55,9 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
             log::info("peer %s: connected", peer.c_str());
         } else if (state == "failed" || state == "disconnected") {
             log::warn("peer %s: connection %s%s", peer.c_str(), state.c_str(),
-                      cfg_.turn.empty() && state == "failed" ? " (no TURN server configured: behind NAT, add --turn)" : "");
+                      cfg_.turn.empty() && state == "failed"
+                          ? " (no TURN server configured: behind NAT, add --turn)"
+                          : "");
         } else {
             log::debug("peer %s: %s", peer.c_str(), state.c_str());
         }
@@ -62,13 +66,15 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
         log::warn("peer %s: %s; closing that session", peer.c_str(), why.c_str());
         end_session(peer, "failed");
     };
-    auto session = std::make_unique<PeerSession>(peer, pipeline_, local_, cfg_, rec.counters, std::move(cb));
+    auto session =
+        std::make_unique<PeerSession>(peer, pipeline_, local_, cfg_, rec.counters, std::move(cb));
     PeerSession* raw = session.get();
     sessions_[peer] = std::move(session);
     return raw;
 }
 
-void SessionManager::member_joined(const std::string& peer, const std::string& user_json, bool we_call) {
+void SessionManager::member_joined(const std::string& peer, const std::string& user_json,
+                                   bool we_call) {
     PeerRecord& rec = record(peer);
     if (user_json != "{}" || rec.user_json.empty()) rec.user_json = user_json;
     log::info("peer %s: joined%s", peer.c_str(), we_call ? ", calling" : "");

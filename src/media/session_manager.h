@@ -16,14 +16,15 @@
 namespace rp::media {
 
 class SessionManager : public PeerEvents {
-public:
+  public:
     SessionManager(GstElement* pipeline, LocalMedia& local, const Config& cfg);
     ~SessionManager() override;
 
     void set_signaller(PeerSignaller* signaller) { signaller_ = signaller; }
 
     // PeerEvents
-    void member_joined(const std::string& peer, const std::string& user_json, bool we_call) override;
+    void member_joined(const std::string& peer, const std::string& user_json,
+                       bool we_call) override;
     void member_left(const std::string& peer) override;
     void remote_description(const std::string& peer, const SessionDescription& desc) override;
     void remote_candidate(const std::string& peer, const IceCandidate& cand) override;
@@ -36,7 +37,7 @@ public:
     std::vector<PeerRecord> records() const;
     size_t session_count() const { return sessions_.size(); }
 
-private:
+  private:
     PeerRecord& record(const std::string& peer);
     PeerSession* create_session(const std::string& peer);
     void end_session(const std::string& peer, const char* state);
@@ -46,7 +47,8 @@ private:
     const Config& cfg_;
     PeerSignaller* signaller_ = nullptr;
     std::map<std::string, std::unique_ptr<PeerSession>> sessions_;
-    std::map<std::string, std::vector<IceCandidate>> early_candidates_;  // before the session exists
+    std::map<std::string, std::vector<IceCandidate>>
+        early_candidates_;             // before the session exists
     std::vector<PeerRecord> records_;  // every member seen, in order
     Lifetime alive_ = make_lifetime();
 };

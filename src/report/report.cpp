@@ -16,16 +16,18 @@ std::vector<std::string> check_expectations(const RunResult& run, const Expectat
     int connected = 0;
     for (const auto& p : run.peers) connected += p.ever_connected ? 1 : 0;
     if (expect.peers >= 0 && connected < expect.peers)
-        failures.push_back("expected at least " + std::to_string(expect.peers) + " connected peers, got " +
-                           std::to_string(connected));
+        failures.push_back("expected at least " + std::to_string(expect.peers) +
+                           " connected peers, got " + std::to_string(connected));
     if (expect.frames >= 0) {
-        if (connected == 0 && expect.frames > 0 && expect.peers != 0) failures.push_back("no member was ever connected");
+        if (connected == 0 && expect.frames > 0 && expect.peers != 0)
+            failures.push_back("no member was ever connected");
         for (const auto& p : run.peers) {
             if (!p.ever_connected) continue;
             auto frames = p.counters->video_frames.load();
             if (frames < static_cast<std::uint64_t>(expect.frames))
                 failures.push_back("peer " + p.id + ": decoded " + std::to_string(frames) +
-                                   " video frames, expected at least " + std::to_string(expect.frames));
+                                   " video frames, expected at least " +
+                                   std::to_string(expect.frames));
             if (p.remote_sends_audio && p.counters->audio_buffers.load() == 0)
                 failures.push_back("peer " + p.id + ": sends audio but none was decoded");
         }

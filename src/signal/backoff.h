@@ -6,14 +6,14 @@
 namespace rp {
 
 class Backoff {
-public:
+  public:
     explicit Backoff(unsigned seed = std::random_device{}()) : rng_(seed) {}
     // Delay before the next attempt, in ms; grows with every call until reset().
     int next_ms();
     void reset() { attempts_ = 0; }
     int attempts() const { return attempts_; }
 
-private:
+  private:
     std::mt19937 rng_;
     int attempts_ = 0;
 };

@@ -19,7 +19,8 @@ std::optional<SessionDescription> read_description(JsonObject* data, const char*
         if (!sdp) return std::nullopt;
         desc.type = type.value_or(expected_type);
         desc.sdp = *sdp;
-    } else if (node && JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING) {
+    } else if (node && JSON_NODE_HOLDS_VALUE(node) &&
+               json_node_get_value_type(node) == G_TYPE_STRING) {
         desc.type = expected_type;
         desc.sdp = json_node_get_string(node);
     } else {
@@ -32,7 +33,8 @@ std::optional<SessionDescription> read_description(JsonObject* data, const char*
 
 }  // namespace
 
-RoomProtocol::RoomProtocol(std::string room, std::string user_json, EventEmitter& out, PeerEvents& up)
+RoomProtocol::RoomProtocol(std::string room, std::string user_json, EventEmitter& out,
+                           PeerEvents& up)
     : room_(std::move(room)), user_json_(std::move(user_json)), out_(out), up_(up) {}
 
 void RoomProtocol::on_connected(const std::string& self_id) {
@@ -62,12 +64,13 @@ void RoomProtocol::warn_once(const std::string& sender, const std::string& kind,
         log::debug("dropped %s from %s: %s", kind.c_str(), sender.c_str(), detail.c_str());
         return;
     }
-    log::warn("dropped %s from %s: %s (further ones from this sender are logged at -v)", kind.c_str(),
-              sender.c_str(), detail.c_str());
+    log::warn("dropped %s from %s: %s (further ones from this sender are logged at -v)",
+              kind.c_str(), sender.c_str(), detail.c_str());
 }
 
 void RoomProtocol::on_event(const std::string& name, JsonArray* args) {
-    JsonNode* first = args && json_array_get_length(args) > 0 ? json_array_get_element(args, 0) : nullptr;
+    JsonNode* first =
+        args && json_array_get_length(args) > 0 ? json_array_get_element(args, 0) : nullptr;
     if (name == "usersInRoom") {
         on_users_in_room(first);
     } else if (name == "getOffer") {
@@ -79,7 +82,8 @@ void RoomProtocol::on_event(const std::string& name, JsonArray* args) {
     } else if (name == "user_exit" || name == "userLeft") {
         on_member_exit(first);
     } else {
-        warn_once("server", "unknown event '" + name.substr(0, 64) + "'", "not part of the room protocol");
+        warn_once("server", "unknown event '" + name.substr(0, 64) + "'",
+                  "not part of the room protocol");
     }
 }
 
@@ -195,7 +199,8 @@ void RoomProtocol::send_description(const std::string& peer, const SessionDescri
     json_object_set_string_member(sdp, "sdp", desc.sdp.c_str());
     JsonObject* payload = json_object_new();
     json_object_set_object_member(payload, "sdp", sdp);
-    json_object_set_string_member(payload, desc.type == "offer" ? "callTo" : "answerTo", peer.c_str());
+    json_object_set_string_member(payload, desc.type == "offer" ? "callTo" : "answerTo",
+                                  peer.c_str());
     JsonArray* args = json_array_new();
     json_array_add_object_element(args, payload);
     out_.emit(desc.type == "offer" ? "offer" : "answer", args);

@@ -14,13 +14,13 @@ namespace rp {
 
 // Where the protocol sends its outgoing Socket.IO events.
 class EventEmitter {
-public:
+  public:
     virtual ~EventEmitter() = default;
     virtual void emit(std::string_view name, JsonArray* args) = 0;
 };
 
 class RoomProtocol : public PeerSignaller {
-public:
+  public:
     RoomProtocol(std::string room, std::string user_json, EventEmitter& out, PeerEvents& up);
 
     // The namespace is connected and we have a socket id: join (again) the room.
@@ -38,7 +38,7 @@ public:
     void send_candidate(const std::string& peer, const IceCandidate& cand) override;
     void session_ended(const std::string& peer) override;
 
-private:
+  private:
     void on_users_in_room(JsonNode* list);
     void on_get_offer(JsonObject* data);
     void on_get_answer(JsonObject* data);

@@ -11,7 +11,9 @@ std::optional<std::string> websocket_url(std::string_view url, std::string* erro
         return std::nullopt;
     };
     size_t sep = url.find("://");
-    if (sep == std::string_view::npos) return fail("'" + std::string(url) + "' has no scheme (use ws://, wss://, http:// or https://)");
+    if (sep == std::string_view::npos)
+        return fail("'" + std::string(url) +
+                    "' has no scheme (use ws://, wss://, http:// or https://)");
     std::string scheme(url.substr(0, sep));
     std::transform(scheme.begin(), scheme.end(), scheme.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -25,7 +27,8 @@ std::optional<std::string> websocket_url(std::string_view url, std::string* erro
     if (authority.empty()) return fail("'" + std::string(url) + "' has no host");
     for (char c : authority)
         if (std::isspace(static_cast<unsigned char>(c))) return fail("host contains whitespace");
-    std::string_view tail = path_at == std::string_view::npos ? std::string_view() : rest.substr(path_at);
+    std::string_view tail =
+        path_at == std::string_view::npos ? std::string_view() : rest.substr(path_at);
     std::string_view path = tail.substr(0, tail.find_first_of("?#"));
     std::string out = scheme + "://" + std::string(authority);
     if (path.empty() || path == "/") {

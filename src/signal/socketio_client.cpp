@@ -76,7 +76,8 @@ void SocketIoClient::on_message(SoupWebsocketConnection*, gint type, GBytes* dat
     gsize size = 0;
     const char* bytes = static_cast<const char*>(g_bytes_get_data(data, &size));
     if (type != SOUP_WEBSOCKET_DATA_TEXT) {
-        log::warn("dropped a binary WebSocket frame of %zu bytes (the room protocol has none)", size);
+        log::warn("dropped a binary WebSocket frame of %zu bytes (the room protocol has none)",
+                  size);
         return;
     }
     self->handle_text(std::string_view(bytes ? bytes : "", size));
@@ -85,7 +86,8 @@ void SocketIoClient::on_message(SoupWebsocketConnection*, gint type, GBytes* dat
 void SocketIoClient::on_closed(SoupWebsocketConnection* ws, gpointer p) {
     auto* self = static_cast<SocketIoClient*>(p);
     gushort code = soup_websocket_connection_get_close_code(ws);
-    self->drop_link(LinkFailure::Lost, "the server closed the connection (code " + std::to_string(code) + ")");
+    self->drop_link(LinkFailure::Lost,
+                    "the server closed the connection (code " + std::to_string(code) + ")");
 }
 
 gboolean SocketIoClient::on_heartbeat_timeout(gpointer p) {

@@ -19,7 +19,7 @@ enum class LinkFailure {
 };
 
 class SocketIoClient : public EventEmitter {
-public:
+  public:
     struct Handlers {
         std::function<void(const std::string& socket_id)> connected;
         std::function<void(const std::string& name, JsonArray* args)> event;
@@ -37,7 +37,7 @@ public:
 
     void emit(std::string_view name, JsonArray* args) override;
 
-private:
+  private:
     static void on_connect_done(GObject* source, GAsyncResult* res, gpointer self);
     static void on_message(SoupWebsocketConnection*, gint type, GBytes* data, gpointer self);
     static void on_closed(SoupWebsocketConnection*, gpointer self);

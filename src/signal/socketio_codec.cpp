@@ -42,7 +42,8 @@ std::optional<SioPacket> parse_sio(std::string_view text, std::string* error) {
             return fail("bad attachment count");
         int n = 0;
         for (size_t k = i; k < dash; ++k) {
-            if (!std::isdigit(static_cast<unsigned char>(text[k]))) return fail("bad attachment count");
+            if (!std::isdigit(static_cast<unsigned char>(text[k])))
+                return fail("bad attachment count");
             n = n * 10 + (text[k] - '0');
         }
         p.attachments = n;
@@ -57,7 +58,8 @@ std::optional<SioPacket> parse_sio(std::string_view text, std::string* error) {
     if (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
         std::uint64_t id = 0;
         while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
-            if (id > (std::numeric_limits<std::uint64_t>::max() - 9) / 10) return fail("ack id too large");
+            if (id > (std::numeric_limits<std::uint64_t>::max() - 9) / 10)
+                return fail("ack id too large");
             id = id * 10 + static_cast<std::uint64_t>(text[i] - '0');
             ++i;
         }
@@ -91,7 +93,9 @@ std::optional<OpenInfo> parse_open(std::string_view json_text, std::string* erro
         return std::nullopt;
     }
     info.sid = *sid;
-    auto clamp = [](gint64 v) { return static_cast<int>(std::min<gint64>(std::max<gint64>(v, 1), 3600000)); };
+    auto clamp = [](gint64 v) {
+        return static_cast<int>(std::min<gint64>(std::max<gint64>(v, 1), 3600000));
+    };
     if (auto v = json::get_int(obj, "pingInterval")) info.ping_interval_ms = clamp(*v);
     if (auto v = json::get_int(obj, "pingTimeout")) info.ping_timeout_ms = clamp(*v);
     if (auto v = json::get_int(obj, "maxPayload")) info.max_payload = *v;

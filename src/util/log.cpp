@@ -28,11 +28,30 @@ void emit(Level lvl, const char* tag, const char* fmt, va_list ap) {
 
 }  // namespace
 
-void set_level(Level level) { g_level = level; }
-Level level() { return g_level.load(); }
-double since_start_ms() { return (g_get_monotonic_time() - g_start_us) / 1000.0; }
+void set_level(Level level) {
+    g_level = level;
+}
 
-#define RP_LOG_FN(name, lvl, tag)   \
+void route_library_logs() {
+    for (const char* domain : {"libnice", "GLib-Net", "GUPnP-IGD", "GSSDP", "GUPnP"}) {
+        g_log_set_handler(
+            domain,
+            static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE |
+                                        G_LOG_LEVEL_INFO),
+            [](const gchar* d, GLogLevelFlags, const gchar* message, gpointer) {
+                debug("%s: %s", d ? d : "?", message ? message : "");
+            },
+            nullptr);
+    }
+}
+Level level() {
+    return g_level.load();
+}
+double since_start_ms() {
+    return (g_get_monotonic_time() - g_start_us) / 1000.0;
+}
+
+#define RP_LOG_FN(name, lvl, tag)     \
     void name(const char* fmt, ...) { \
         va_list ap;                   \
         va_start(ap, fmt);            \

@@ -14,6 +14,8 @@ void invoke_on_main(std::function<void()> fn);
 // owner is also destroyed, so the check cannot race with the destruction.
 using Lifetime = std::shared_ptr<int>;
 using LifetimeRef = std::weak_ptr<int>;
-inline Lifetime make_lifetime() { return std::make_shared<int>(0); }
+inline Lifetime make_lifetime() {
+    return std::make_shared<int>(0);
+}
 
 }  // namespace rp

@@ -74,7 +74,16 @@ export function startPeer(name, args, opts = {}) {
       resolve({ name, code, signal, stderr, report });
     });
   });
-  return { proc, done, name, reportPath };
+  // Resolves when the peer's log matches `re`; rejects after `ms` or when the peer exits first.
+  const waitForLog = async (re, ms = 15000) => {
+    const t0 = Date.now();
+    while (!re.test(stderr)) {
+      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`${name} exited before logging ${re}\n${stderr}`);
+      if (Date.now() - t0 > ms) throw new Error(`${name} did not log ${re} within ${ms} ms\n${stderr}`);
+      await sleep(100);
+    }
+  };
+  return { proc, done, name, reportPath, waitForLog, stderr: () => stderr };
 }
 
 export function runPeer(name, args, opts) {

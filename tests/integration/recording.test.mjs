@@ -11,13 +11,9 @@ try {
     '--sink', `file:${dir}`, '--video', 'none', '--audio', 'none']);
   await sleep(1000);
   const cam = startPeer('camera', ['--server', server.url, '--room', 'rec', '--duration', '12']);
-  // Wait for the first frame at the recorder, then record ~6 s and stop it with SIGINT.
-  const t0 = Date.now();
-  while (Date.now() - t0 < 15000) {
-    await sleep(200);
-    if (/first video frame/.test(await Promise.race([sleep(0).then(() => '')]) || '')) break;
-  }
-  await sleep(7000);
+  // Record ~6 s counted from the first frame, then stop the recorder with SIGINT.
+  await rec.waitForLog(/first video frame/, 20000);
+  await sleep(6500);
   rec.proc.kill('SIGINT');
   const r = await rec.done;
   cam.proc.kill('SIGTERM');

@@ -18,7 +18,7 @@ using rp::ParseResult;
 constexpr const char* kEioPath = "/socket.io/?EIO=4&transport=websocket";
 
 class OptionsTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         save("DISPLAY", display_);
         save("WAYLAND_DISPLAY", wayland_);
@@ -56,7 +56,7 @@ protected:
 
     Config cfg;
 
-private:
+  private:
     static void save(const char* name, std::optional<std::string>& slot) {
         const char* v = std::getenv(name);
         if (v) slot = v;
@@ -90,7 +90,7 @@ TEST_F(OptionsTest, Defaults) {
     EXPECT_EQ(cfg.video.device, "");
     EXPECT_EQ(cfg.audio.kind, "test");
     EXPECT_EQ(cfg.stun, (std::vector<std::string>{"stun:stun.l.google.com:19302",
-                                                   "stun:stun.services.mozilla.com"}));
+                                                  "stun:stun.services.mozilla.com"}));
     EXPECT_TRUE(cfg.turn.empty());
     EXPECT_TRUE(cfg.ice_addresses.empty());
     EXPECT_EQ(cfg.latency_ms, 200);
@@ -333,9 +333,9 @@ TEST_F(OptionsTest, VideoSizeLimits) {
 }
 
 TEST_F(OptionsTest, BadVideoSizesAreUsageErrors) {
-    for (const char* size : {"640", "0x0", "abcx480", "640xabc", "641x480", "640x481", "640x480x",
-                             "640x480 ", "14x14", "7682x4320", "7680x4322", "-640x480", "640*480",
-                             "", "x"}) {
+    for (const char* size :
+         {"640", "0x0", "abcx480", "640xabc", "641x480", "640x481", "640x480x", "640x480 ", "14x14",
+          "7682x4320", "7680x4322", "-640x480", "640*480", "", "x"}) {
         expect_usage_error({"--video-size", size}, "--video-size");
     }
 }
@@ -441,23 +441,22 @@ TEST_F(OptionsTest, TurnServers) {
     expect_runs(run({"--turn", "turn://user:secret@turn.example.org:3478", "--turn",
                      "turns://u:p@10.0.0.1:5349"}));
     EXPECT_EQ(cfg.turn, (std::vector<std::string>{"turn://user:secret@turn.example.org:3478",
-                                                   "turns://u:p@10.0.0.1:5349"}));
+                                                  "turns://u:p@10.0.0.1:5349"}));
 }
 
 TEST_F(OptionsTest, TurnFormatIsChecked) {
-    expect_usage_error({"--turn", "turn:turn.example.org:3478"}, "--turn");    // no //
-    expect_usage_error({"--turn", "stun://u:p@h:3478"}, "--turn");             // scheme
+    expect_usage_error({"--turn", "turn:turn.example.org:3478"}, "--turn");       // no //
+    expect_usage_error({"--turn", "stun://u:p@h:3478"}, "--turn");                // scheme
     expect_usage_error({"--turn", "turn://turn.example.org:3478"}, "user:pass");  // no credentials
-    expect_usage_error({"--turn", "turn://user@h:3478"}, "user:pass");         // no password
-    expect_usage_error({"--turn", "turn://u:p@turn.example.org"}, "port");     // no port
+    expect_usage_error({"--turn", "turn://user@h:3478"}, "user:pass");            // no password
+    expect_usage_error({"--turn", "turn://u:p@turn.example.org"}, "port");        // no port
     expect_usage_error({"--turn", ""}, "--turn");
 }
 
 TEST_F(OptionsTest, IceAddresses) {
-    expect_runs(run({"--ice-address", "127.0.0.1", "--ice-address", "::1", "--ice-address",
-                     "192.168.1.20"}));
-    EXPECT_EQ(cfg.ice_addresses,
-              (std::vector<std::string>{"127.0.0.1", "::1", "192.168.1.20"}));
+    expect_runs(run(
+        {"--ice-address", "127.0.0.1", "--ice-address", "::1", "--ice-address", "192.168.1.20"}));
+    EXPECT_EQ(cfg.ice_addresses, (std::vector<std::string>{"127.0.0.1", "::1", "192.168.1.20"}));
 }
 
 TEST_F(OptionsTest, IceAddressMustBeAnIpAddress) {
@@ -472,10 +471,11 @@ TEST_F(OptionsTest, HelpExitsZeroAndListsEveryLongOption) {
     EXPECT_EQ(r.kind, ParseResult::Kind::Exit);
     EXPECT_EQ(r.exit_code, 0);
     for (const char* opt :
-         {"--help", "--version", "--server", "--room", "--name", "--user-json", "--auth",
-          "--video", "--audio", "--video-codec", "--video-size", "--fps", "--video-bitrate",
-          "--sink", "--stun", "--turn", "--ice-address", "--latency", "--duration", "--report",
-          "--expect-peers", "--expect-frames", "--verbose", "--quiet"}) {
+         {"--help",         "--version",       "--server",        "--room",     "--name",
+          "--user-json",    "--auth",          "--video",         "--audio",    "--video-codec",
+          "--video-size",   "--fps",           "--video-bitrate", "--sink",     "--stun",
+          "--turn",         "--ice-address",   "--latency",       "--duration", "--report",
+          "--expect-peers", "--expect-frames", "--verbose",       "--quiet"}) {
         EXPECT_NE(r.message.find(opt), std::string::npos) << opt;
     }
 }

@@ -202,7 +202,7 @@ JsonObject* parse_report(const std::string& text, JsonPtr& holder) {
     holder.reset(root ? json_node_copy(root) : nullptr);
     g_object_unref(parser);
     return holder && JSON_NODE_HOLDS_OBJECT(holder.get()) ? json_node_get_object(holder.get())
-                                                           : nullptr;
+                                                          : nullptr;
 }
 
 RunResult sample_run() {
@@ -242,7 +242,7 @@ TEST(ReportJson, PeerFieldsAndTypes) {
     JsonObject* a = json_array_get_object_element(peers, 0);
     ASSERT_TRUE(a);
     EXPECT_EQ(member_names(a), (std::vector<std::string>{"audio", "first_video_frame_ms", "id",
-                                                          "state", "user", "video"}));
+                                                         "state", "user", "video"}));
     EXPECT_EQ(rp::json::get_string(a, "id"), "peerA");
     EXPECT_EQ(rp::json::get_string(a, "state"), "connected");
 

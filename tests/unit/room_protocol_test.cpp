@@ -21,7 +21,7 @@ struct Emitted {
 };
 
 class FakeEmitter : public rp::EventEmitter {
-public:
+  public:
     void emit(std::string_view name, JsonArray* args) override {
         JsonNode* node = json_node_alloc();
         json_node_init_array(node, args);
@@ -41,8 +41,9 @@ struct Call {
 };
 
 class FakePeerEvents : public rp::PeerEvents {
-public:
-    void member_joined(const std::string& peer, const std::string& user_json, bool we_call) override {
+  public:
+    void member_joined(const std::string& peer, const std::string& user_json,
+                       bool we_call) override {
         calls.push_back({"joined", peer, user_json, we_call, {}, {}});
     }
     void member_left(const std::string& peer) override {
@@ -67,7 +68,7 @@ std::string quoted(const std::string& s) {
 }
 
 class RoomProtocolTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         saved_level_ = rp::log::level();
         rp::log::set_level(rp::log::Level::Error);  // the drops under test warn on stderr
@@ -160,7 +161,8 @@ TEST_F(RoomProtocolTest, NotJoinedBeforeConnectAndAfterDisconnect) {
 
 TEST_F(RoomProtocolTest, FirstListCallsEveryMemberExceptOurselves) {
     room.on_connected("me");
-    feed("usersInRoom", R"([[{"name":"A","id":"a"},{"name":"bot","id":"me"},{"name":"B","id":"b"}]])");
+    feed("usersInRoom",
+         R"([[{"name":"A","id":"a"},{"name":"bot","id":"me"},{"name":"B","id":"b"}]])");
     auto joined = calls_of("joined");
     ASSERT_EQ(joined.size(), 2u);
     EXPECT_EQ(joined[0].peer, "a");
@@ -357,8 +359,9 @@ TEST_F(RoomProtocolTest, AnswerThatIsAnOfferIsDropped) {
 
 TEST_F(RoomProtocolTest, CandidateBeforeTheOfferIsForwarded) {
     join_alone();
-    feed("getCandidate",
-         R"([{"candidate":{"candidate":"candidate:1 1 udp 2122260223 10.0.0.2 54321 typ host","sdpMid":"1","sdpMLineIndex":1,"usernameFragment":"abcd"},"candidateFrom":"early"}])");
+    feed(
+        "getCandidate",
+        R"([{"candidate":{"candidate":"candidate:1 1 udp 2122260223 10.0.0.2 54321 typ host","sdpMid":"1","sdpMLineIndex":1,"usernameFragment":"abcd"},"candidateFrom":"early"}])");
     ASSERT_EQ(events.calls.size(), 1u);
     const Call& c = events.calls[0];
     EXPECT_EQ(c.what, "candidate");
@@ -370,8 +373,9 @@ TEST_F(RoomProtocolTest, CandidateBeforeTheOfferIsForwarded) {
 
 TEST_F(RoomProtocolTest, CandidateWithoutMidOrIndexGetsDefaults) {
     join_alone();
-    feed("getCandidate",
-         R"([{"candidate":{"candidate":"candidate:2 1 udp 1 10.0.0.2 5 typ host","sdpMid":null},"candidateFrom":"a"}])");
+    feed(
+        "getCandidate",
+        R"([{"candidate":{"candidate":"candidate:2 1 udp 1 10.0.0.2 5 typ host","sdpMid":null},"candidateFrom":"a"}])");
     ASSERT_EQ(events.calls.size(), 1u);
     EXPECT_EQ(events.calls[0].cand.sdp_mid, "");
     EXPECT_EQ(events.calls[0].cand.mline_index, 0);
@@ -387,8 +391,11 @@ TEST_F(RoomProtocolTest, EndOfCandidatesIsIgnored) {
 TEST_F(RoomProtocolTest, AbsurdMLineIndexIsDropped) {
     join_alone();
     for (const char* index : {"9999", "-1", "65", "1e300", "-1e300"}) {
-        feed("getCandidate", std::string(R"([{"candidate":{"candidate":"candidate:1 1 udp 1 1.2.3.4 5 typ host","sdpMid":"0","sdpMLineIndex":)") +
-                                 index + R"(},"candidateFrom":"a"}])");
+        feed(
+            "getCandidate",
+            std::string(
+                R"([{"candidate":{"candidate":"candidate:1 1 udp 1 1.2.3.4 5 typ host","sdpMid":"0","sdpMLineIndex":)") +
+                index + R"(},"candidateFrom":"a"}])");
         EXPECT_TRUE(events.calls.empty()) << index;
         events.calls.clear();
     }
@@ -396,8 +403,9 @@ TEST_F(RoomProtocolTest, AbsurdMLineIndexIsDropped) {
 
 TEST_F(RoomProtocolTest, MLineIndex64IsTheLargestAccepted) {
     join_alone();
-    feed("getCandidate",
-         R"([{"candidate":{"candidate":"candidate:1 1 udp 1 1.2.3.4 5 typ host","sdpMid":"64","sdpMLineIndex":64},"candidateFrom":"a"}])");
+    feed(
+        "getCandidate",
+        R"([{"candidate":{"candidate":"candidate:1 1 udp 1 1.2.3.4 5 typ host","sdpMid":"64","sdpMLineIndex":64},"candidateFrom":"a"}])");
     ASSERT_EQ(events.calls.size(), 1u);
     EXPECT_EQ(events.calls[0].cand.mline_index, 64);
 }
@@ -412,14 +420,15 @@ TEST_F(RoomProtocolTest, OversizeCandidateIsDropped) {
 
 TEST_F(RoomProtocolTest, BadCandidatesAreDropped) {
     join_alone();
-    for (const char* args : {
-             R"([{"candidate":null,"candidateFrom":"a"}])",
-             R"([{"candidate":"candidate:1 1 udp 1 1.2.3.4 5 typ host","candidateFrom":"a"}])",
-             R"([{"candidate":{"candidate":5},"candidateFrom":"a"}])",
-             R"([{"candidate":{"sdpMid":"0"},"candidateFrom":"a"}])",
-             R"([{"candidate":{"candidate":"candidate:1 1 udp 1 1.2.3.4 5 typ host"}}])",
-             R"([{"candidate":{"candidate":"candidate:1 1 udp 1 1.2.3.4 5 typ host"},"candidateFrom":""}])",
-         }) {
+    for (
+        const char* args : {
+            R"([{"candidate":null,"candidateFrom":"a"}])",
+            R"([{"candidate":"candidate:1 1 udp 1 1.2.3.4 5 typ host","candidateFrom":"a"}])",
+            R"([{"candidate":{"candidate":5},"candidateFrom":"a"}])",
+            R"([{"candidate":{"sdpMid":"0"},"candidateFrom":"a"}])",
+            R"([{"candidate":{"candidate":"candidate:1 1 udp 1 1.2.3.4 5 typ host"}}])",
+            R"([{"candidate":{"candidate":"candidate:1 1 udp 1 1.2.3.4 5 typ host"},"candidateFrom":""}])",
+        }) {
         feed("getCandidate", args);
         EXPECT_TRUE(events.calls.empty()) << args;
         events.calls.clear();
@@ -495,7 +504,8 @@ TEST_F(RoomProtocolTest, WrongPayloadTypesAreDroppedWithoutCrashing) {
         for (const char* args : {"[]", "[null]", "[42]", "[1.5]", "[[]]", R"(["a"])", "[true]",
                                  "[{}]", R"([{"id":{"id":"a"}}])"}) {
             feed(name, args);
-            // A bare string is a valid user_exit id; "a" is a member, so exclude it from this check.
+            // A bare string is a valid user_exit id; "a" is a member, so exclude it from this
+            // check.
             if ((std::string(name) == "user_exit" || std::string(name) == "userLeft") &&
                 std::string(args) == R"(["a"])") {
                 events.calls.clear();
@@ -555,7 +565,8 @@ TEST_F(RoomProtocolTest, SendAnswerUsesTheBrowserShape) {
 }
 
 TEST_F(RoomProtocolTest, SendCandidateUsesTheBrowserShape) {
-    room.send_candidate("peer3", {"candidate:1 1 UDP 2122252543 192.168.1.2 40000 typ host", "0", 0});
+    room.send_candidate("peer3",
+                        {"candidate:1 1 UDP 2122252543 192.168.1.2 40000 typ host", "0", 0});
     ASSERT_EQ(emitter.sent.size(), 1u);
     EXPECT_EQ(emitter.sent[0].name, "candidate");
     JsonPtr holder;
@@ -576,7 +587,8 @@ TEST_F(RoomProtocolTest, SendCandidateUsesTheBrowserShape) {
 }
 
 TEST_F(RoomProtocolTest, OurCandidateIsReadBackByAnotherRoompeer) {
-    // What we send as "candidate" reaches the other side as getCandidate {candidate, candidateFrom}.
+    // What we send as "candidate" reaches the other side as getCandidate {candidate,
+    // candidateFrom}.
     room.send_candidate("peer", {"candidate:9 1 udp 5 10.1.1.1 9 typ host", "1", 1});
     JsonPtr holder;
     JsonObject* payload = single_object_arg(emitter.sent.at(0), holder);

@@ -1,7 +1,7 @@
 // Engine.IO / Socket.IO framing, the --server URL mapping and the reconnect backoff.
+#include "signal/socketio_codec.h"
 #include "signal/backoff.h"
 #include "signal/server_url.h"
-#include "signal/socketio_codec.h"
 #include "util/json.h"
 
 #include <gtest/gtest.h>
@@ -31,7 +31,9 @@ SioPacket event_packet(std::string data) {
     return p;
 }
 
-std::string node_text(JsonNode* node) { return rp::json::to_string(node); }
+std::string node_text(JsonNode* node) {
+    return rp::json::to_string(node);
+}
 
 // ---- Engine.IO -------------------------------------------------------------------------------
 
@@ -42,8 +44,9 @@ TEST(ParseEio, OpenFrameFromSocketIo4Server) {
         &error);
     ASSERT_TRUE(p) << error;
     EXPECT_EQ(p->type, EioType::Open);
-    EXPECT_EQ(p->payload,
-              R"({"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000})");
+    EXPECT_EQ(
+        p->payload,
+        R"({"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000})");
 }
 
 TEST(ParseEio, PingHasEmptyPayload) {
@@ -55,8 +58,8 @@ TEST(ParseEio, PingHasEmptyPayload) {
 
 TEST(ParseEio, EveryTypeCharacterMapsToItsType) {
     const std::vector<std::pair<char, EioType>> types = {
-        {'0', EioType::Open},    {'1', EioType::Close},   {'2', EioType::Ping},
-        {'3', EioType::Pong},    {'4', EioType::Message}, {'5', EioType::Upgrade},
+        {'0', EioType::Open}, {'1', EioType::Close},   {'2', EioType::Ping},
+        {'3', EioType::Pong}, {'4', EioType::Message}, {'5', EioType::Upgrade},
         {'6', EioType::Noop}};
     for (auto [c, type] : types) {
         auto p = rp::sio::parse_eio(std::string(1, c) + "probe", nullptr);
@@ -131,8 +134,8 @@ TEST(ParseSio, EventWithoutAckId) {
 }
 
 TEST(ParseSio, EventWithAckId) {
-    auto p = sio_from_frame(R"(4213["getOffer",{"sdp":{"type":"offer","sdp":"v=0"},"callFrom":"a"}])",
-                            nullptr);
+    auto p = sio_from_frame(
+        R"(4213["getOffer",{"sdp":{"type":"offer","sdp":"v=0"},"callFrom":"a"}])", nullptr);
     ASSERT_TRUE(p);
     EXPECT_EQ(p->type, SioType::Event);
     ASSERT_TRUE(p->ack_id);
@@ -225,8 +228,8 @@ TEST(ParseSio, LargeAckIdThatFitsIsKept) {
 }
 
 TEST(ParseSio, HugeAckIdsAreErrors) {
-    for (std::string text : {std::string("299999999999999999999[]"),
-                             "2" + std::string(1000, '9') + "[]"}) {
+    for (std::string text :
+         {std::string("299999999999999999999[]"), "2" + std::string(1000, '9') + "[]"}) {
         std::string error;
         EXPECT_FALSE(rp::sio::parse_sio(text, &error));
         EXPECT_NE(error.find("ack"), std::string::npos) << error;
@@ -301,7 +304,8 @@ TEST(ParseOpen, MissingTimingsKeepDefaults) {
 }
 
 TEST(ParseOpen, WrongTypedTimingsAreIgnored) {
-    auto info = rp::sio::parse_open(R"({"sid":"s","pingInterval":"100","pingTimeout":null})", nullptr);
+    auto info =
+        rp::sio::parse_open(R"({"sid":"s","pingInterval":"100","pingTimeout":null})", nullptr);
     ASSERT_TRUE(info);
     EXPECT_EQ(info->ping_interval_ms, 25000);
     EXPECT_EQ(info->ping_timeout_ms, 20000);
@@ -322,8 +326,8 @@ TEST(ParseOpen, TimingsAreClampedToOneMsAndOneHour) {
 // json::get_int casts doubles to gint64 without a range check: 1e19 is out of range (undefined
 // behaviour; on x86-64 it becomes INT64_MIN), so a huge interval ends up clamped to 1 ms.
 TEST(ParseOpen, HugeFloatingPointTimingsClampToOneHour) {
-    auto info = rp::sio::parse_open(R"({"sid":"s","pingInterval":1e19,"pingTimeout":-1e300})",
-                                    nullptr);
+    auto info =
+        rp::sio::parse_open(R"({"sid":"s","pingInterval":1e19,"pingTimeout":-1e300})", nullptr);
     ASSERT_TRUE(info);
     EXPECT_EQ(info->ping_interval_ms, 3600000);
     EXPECT_EQ(info->ping_timeout_ms, 1);
@@ -357,7 +361,8 @@ TEST(ParseOpen, EmptyAndTruncatedJsonAreErrors) {
 
 TEST(ParseEvent, NameAndArguments) {
     std::string error;
-    auto ev = rp::sio::parse_event(event_packet(R"(["usersInRoom",[{"name":"a","id":"x"}]])"), &error);
+    auto ev =
+        rp::sio::parse_event(event_packet(R"(["usersInRoom",[{"name":"a","id":"x"}]])"), &error);
     ASSERT_TRUE(ev) << error;
     EXPECT_EQ(ev->name, "usersInRoom");
     ASSERT_TRUE(ev->args);
@@ -365,7 +370,8 @@ TEST(ParseEvent, NameAndArguments) {
 }
 
 TEST(ParseEvent, SeveralArguments) {
-    auto ev = rp::sio::parse_event(event_packet(R"(["joinRTCRoom","demo",{"name":"b"},3,null])"), nullptr);
+    auto ev = rp::sio::parse_event(event_packet(R"(["joinRTCRoom","demo",{"name":"b"},3,null])"),
+                                   nullptr);
     ASSERT_TRUE(ev);
     EXPECT_EQ(ev->name, "joinRTCRoom");
     JsonArray* args = rp::json::as_array(ev->args.get());
@@ -395,7 +401,8 @@ TEST(ParseEvent, FromAckedFrame) {
 }
 
 TEST(ParseEvent, NonEventPacketsAreErrors) {
-    for (SioType t : {SioType::Connect, SioType::Ack, SioType::BinaryEvent, SioType::ConnectError}) {
+    for (SioType t :
+         {SioType::Connect, SioType::Ack, SioType::BinaryEvent, SioType::ConnectError}) {
         SioPacket p = event_packet(R"(["x"])");
         p.type = t;
         std::string error;
@@ -455,7 +462,8 @@ TEST(EncodeEvent, DoesNotConsumeTheArguments) {
 
 TEST(EncodeEvent, RoundTripsThroughTheDecoder) {
     const std::string name = "we\"ird \\ name\n\xc3\xa9";
-    JsonPtr args = rp::json::parse(R"([{"sdp":"v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"},"x",[1,null]])");
+    JsonPtr args =
+        rp::json::parse(R"([{"sdp":"v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"},"x",[1,null]])");
     std::string frame = rp::sio::encode_event(name, rp::json::as_array(args.get()));
     std::string error;
     auto p = sio_from_frame(frame, &error);
@@ -489,7 +497,8 @@ TEST(WebsocketUrl, HttpBecomesWsAndGetsTheEnginePath) {
 }
 
 TEST(WebsocketUrl, HttpsBecomesWss) {
-    EXPECT_EQ(ws_url("https://rooms.example.com"), std::string("wss://rooms.example.com") + kEioPath);
+    EXPECT_EQ(ws_url("https://rooms.example.com"),
+              std::string("wss://rooms.example.com") + kEioPath);
 }
 
 TEST(WebsocketUrl, WsAndWssPassThrough) {

@@ -41,6 +41,7 @@ struct Config {
     int latency_ms = 200;
 
     double duration_s = 0;
+    double connect_timeout_s = 0;  // first connection only; 0: keep trying while the run lasts
     std::string report_path;
     int expect_peers = -1;   // -1: no expectation
     int expect_frames = -1;  // -1: derived (1 with --expect-peers, else none)

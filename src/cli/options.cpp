@@ -162,6 +162,12 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
         ->capture_default_str()
         ->check(CLI::Range(0.0, 1e9))
         ->group(g_run);
+    app.add_option("--connect-timeout", cfg.connect_timeout_s,
+                   "Exit 3 when the room server cannot be reached for S seconds at start; 0 keeps "
+                   "trying (backoff 1 s doubling to 5 s) while --duration lasts")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1e9))
+        ->group(g_run);
     app.add_option("--report", cfg.report_path,
                    "Write the JSON report to FILE at exit ('-' for stdout)")
         ->group(g_run);

@@ -10,7 +10,11 @@
 #include "util/log.h"
 
 #include <glib-unix.h>
+#include <sys/stat.h>
 
+#include <cerrno>
+
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -53,6 +57,7 @@ class App {
     void fatal(int code, const std::string& why);
     void leave(const char* why);
     bool on_bus_message(GstMessage* msg);
+    int fail_before_start(const std::string& why);
     bool is_local_element(GstObject* obj) const;
     int finish();
 
@@ -66,6 +71,8 @@ class App {
     std::unique_ptr<SocketIoClient> client_;
     Backoff backoff_;
     bool ever_connected_ = false;
+    gint64 started_us_ = g_get_monotonic_time();
+    std::string last_connect_error_;
     bool leaving_ = false;
     std::optional<int> fatal_code_;
     std::vector<std::string> run_errors_;
@@ -82,6 +89,11 @@ void App::fatal(int code, const std::string& why) {
 void App::leave(const char* why) {
     if (leaving_) return;
     leaving_ = true;
+    if (!ever_connected_ && !fatal_code_) {
+        fatal_code_ = kExitServer;
+        run_errors_.push_back(last_connect_error_.empty() ? "never reached the room server"
+                                                          : last_connect_error_);
+    }
     log::info("leaving the room (%s)", why);
     if (reconnect_timer_) g_source_remove(reconnect_timer_);
     reconnect_timer_ = 0;
@@ -122,14 +134,25 @@ void App::on_link_failed(LinkFailure kind, const std::string& why) {
         fatal(kExitServer, "the room server refused the connection: " + why);
         return;
     }
-    if (!ever_connected_) {
-        fatal(kExitServer, "cannot reach the room server at " + cfg_.ws_url + ": " + why +
-                               " (is it running? check --server)");
-        return;
-    }
     int delay = backoff_.next_ms();
-    log::warn("lost the room server (%s); reconnecting in %d ms, media keeps flowing", why.c_str(),
-              delay);
+    if (!ever_connected_) {
+        std::string what = "cannot reach the room server at " + cfg_.ws_url + ": " + why +
+                           " (is it running? check --server)";
+        double waited_s = (g_get_monotonic_time() - started_us_) / 1e6;
+        double left_s = cfg_.connect_timeout_s - waited_s;
+        if (cfg_.connect_timeout_s > 0 && left_s * 1000 < delay)
+            delay = std::max(0, static_cast<int>(left_s * 1000));
+        if (cfg_.connect_timeout_s > 0 && left_s <= 0) {
+            fatal(kExitServer, what + "; gave up after --connect-timeout " +
+                                   std::to_string(static_cast<int>(cfg_.connect_timeout_s)) + " s");
+            return;
+        }
+        last_connect_error_ = what;
+        log::warn("%s; retrying in %d ms", what.c_str(), delay);
+    } else {
+        log::warn("lost the room server (%s); reconnecting in %d ms, media keeps flowing",
+                  why.c_str(), delay);
+    }
     reconnect_timer_ = g_timeout_add(
         static_cast<guint>(delay),
         [](gpointer p) -> gboolean {
@@ -212,13 +235,14 @@ bool App::on_bus_message(GstMessage* msg) {
 int App::run() {
     auto missing = media::missing_elements(local_.required_elements());
     if (!missing.empty()) {
-        log::error("%s", media::describe_missing(missing).c_str());
-        return kExitMedia;
+        std::string text = media::describe_missing(missing);
+        log::error("%s", text.c_str());
+        return fail_before_start(text);
     }
     std::string err;
     if (!local_.build(&err)) {
         log::error("media: %s", err.c_str());
-        return kExitMedia;
+        return fail_before_start("media: " + err);
     }
     GstBus* bus = gst_pipeline_get_bus(GST_PIPELINE(pipeline_));
     gst_bus_add_watch(
@@ -240,6 +264,8 @@ int App::run() {
             GError* e = nullptr;
             gst_message_parse_error(m, &e, nullptr);
             log::error("%s: %s", GST_OBJECT_NAME(GST_MESSAGE_SRC(m)), e ? e->message : "?");
+            run_errors_.push_back(std::string(GST_OBJECT_NAME(GST_MESSAGE_SRC(m))) + ": " +
+                                  (e ? e->message : "?"));
             g_clear_error(&e);
             gst_message_unref(m);
         }
@@ -277,6 +303,37 @@ int App::run() {
     return finish();
 }
 
+// A regular file is replaced atomically (FILE.tmp, then rename), so a reader never sees half a
+// report; anything else (/dev/stdout, a FIFO, /dev/null) is written in place, never replaced.
+bool write_report(const std::string& path, const std::string& text) {
+    struct stat st {};
+    bool special = stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+    if (special) {
+        std::ofstream out(path, std::ios::binary);
+        out << text;
+        return static_cast<bool>(out.flush());
+    }
+    std::string tmp = path + ".tmp";
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) return false;
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        return false;
+    }
+    return true;
+}
+
+// A media error before we ever joined: the report still tells a CI job what went wrong.
+int App::fail_before_start(const std::string& why) {
+    fatal_code_ = kExitMedia;
+    std::string line = why;
+    while (!line.empty() && line.back() == '\n') line.pop_back();
+    run_errors_.push_back(line);
+    return finish();
+}
+
 int App::finish() {
     if (GstClock* clock = gst_element_get_clock(pipeline_)) {
         GstClockTime running = gst_clock_get_time(clock) - gst_element_get_base_time(pipeline_);
@@ -299,12 +356,9 @@ int App::finish() {
         fwrite(text.data(), 1, text.size(), stdout);
         fflush(stdout);
     } else if (!cfg_.report_path.empty()) {
-        std::string tmp = cfg_.report_path + ".tmp";
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.close();
-        if (!out || std::rename(tmp.c_str(), cfg_.report_path.c_str()) != 0)
-            log::error("cannot write the report to %s", cfg_.report_path.c_str());
+        if (!write_report(cfg_.report_path, text))
+            log::error("cannot write the report to %s: %s", cfg_.report_path.c_str(),
+                       g_strerror(errno));
     }
     for (const auto& f : failures) log::info("failure: %s", f.c_str());
     if (fatal_code_) return *fatal_code_;

@@ -36,7 +36,7 @@ std::string video_encoder_fragment(const Config& cfg) {
             return "x264enc name=venc tune=zerolatency speed-preset=ultrafast threads=2 bitrate=" +
                    std::to_string(kbps) + " key-int-max=" + std::to_string(gop) +
                    " ! video/x-h264,profile=constrained-baseline ! h264parse config-interval=-1 "
-                   "! video/x-h264,stream-format=byte-stream,alignment=au";
+                   "! capsfilter caps=\"video/x-h264,stream-format=byte-stream,alignment=au\"";
         case VideoCodec::VP8:
             break;
     }

@@ -7,6 +7,7 @@
 #include "util/log.h"
 
 #include <agent.h>
+#include <gst/video/video.h>
 #include <gst/webrtc/nice/nice.h>
 
 #include <algorithm>
@@ -21,6 +22,9 @@ CapsPtr rtp_caps(const SendCodec& codec, int pt) {
                        ",clock-rate=" + std::to_string(codec.clock_rate) +
                        ",payload=" + std::to_string(pt);
     if (codec.kind == Kind::Audio) text += ",encoding-params=(string)2";
+    // Receivers may ask for keyframes (PLI, FIR): browsers expect both offered for video.
+    if (codec.kind == Kind::Video)
+        text += ",rtcp-fb-nack-pli=(boolean)true,rtcp-fb-ccm-fir=(boolean)true";
     if (!codec.extra_fmtp.empty()) text += "," + codec.extra_fmtp;
     return CapsPtr(gst_caps_from_string(text.c_str()));
 }
@@ -66,6 +70,22 @@ void restrict_ice_addresses(GstElement* webrtc, const std::vector<std::string>& 
 }
 
 }  // namespace
+
+// A PLI or FIR from this member arrives as an upstream force-key-unit event. The encoder is
+// shared by every member, so the request goes through LocalMedia's rate limit instead.
+void PeerSession::forward_keyframe_requests(GstElement* payloader) {
+    GstPad* sink = gst_element_get_static_pad(payloader, "sink");
+    gst_pad_add_probe(
+        sink, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+        [](GstPad*, GstPadProbeInfo* info, gpointer p) -> GstPadProbeReturn {
+            GstEvent* ev = GST_PAD_PROBE_INFO_EVENT(info);
+            if (!gst_video_event_is_force_key_unit(ev)) return GST_PAD_PROBE_OK;
+            static_cast<LocalMedia*>(p)->request_keyframe();
+            return GST_PAD_PROBE_DROP;
+        },
+        &local_, nullptr);
+    gst_object_unref(sink);
+}
 
 PeerSession::PeerSession(std::string peer, GstElement* pipeline, LocalMedia& local,
                          const Config& cfg, std::shared_ptr<MediaCounters> counters,
@@ -174,6 +194,7 @@ bool PeerSession::add_sender(Kind kind, int pt) {
         g_object_set(pay, "config-interval", -1, nullptr);
     CapsPtr caps = rtp_caps(codec, pt);
     g_object_set(filter, "caps", caps.get(), nullptr);
+    if (kind == Kind::Video) forward_keyframe_requests(pay);
     gst_bin_add_many(GST_BIN(pipeline_), q, pay, filter, nullptr);
     s.elements = {q, pay, filter};
     if (!gst_element_link_many(q, pay, filter, nullptr)) return false;

@@ -58,6 +58,7 @@ class PeerSession {
     bool create_webrtcbin(std::string* error);
     bool add_sender(Kind kind, int pt);
     bool start_senders();
+    void forward_keyframe_requests(GstElement* payloader);
     bool attach_to_tee(Sender& s);
     void add_receiver(Kind kind, int pt);
     void maybe_negotiate();

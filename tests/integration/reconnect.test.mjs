@@ -1,0 +1,52 @@
+// The room server dies (SIGKILL) and comes back on the same port. Media that flows keeps
+// flowing while it is away; both members reconnect with backoff, join again under new ids,
+// end up with exactly one call to each other, and a member joining after the restart gets
+// media from both. Run against the reference server, and with --seed-mode (no leave events).
+import { startServer, startPeer, sleep, assert, explain } from './lib.mjs';
+
+for (const mode of [[], ['--seed-mode']]) {
+  const label = mode.length ? 'seed-mode server' : 'reference server';
+  let server = await startServer(mode);
+  const port = new URL(server.url).port;
+  try {
+    const common = ['--server', server.url, '--room', 'restart'];
+    const a = startPeer('a', [...common, '--duration', '22']);
+    await a.waitForLog(/joined room/);
+    const b = startPeer('b', [...common, '--duration', '20']);
+    await b.waitForLog(/first video frame/, 20000);
+    await a.waitForLog(/first video frame/, 20000);
+
+    server.proc.kill('SIGKILL');
+    await sleep(4000);
+    server = await startServer([...mode, '--port', port]);
+    await a.waitForLog(/joined room[^\n]*\n(.|\n)*joined room/, 20000);
+    await b.waitForLog(/joined room[^\n]*\n(.|\n)*joined room/, 20000);
+
+    const c = startPeer('c', [...common, '--duration', '8', '--expect-peers', '2', '--expect-frames', '60']);
+    const [ra, rb, rc] = await Promise.all([a.done, b.done, c.done]);
+
+    for (const r of [ra, rb]) {
+      assert.equal(r.code, 0, `${r.name} should pass` + explain(r));
+      assert.match(r.stderr, /lost the room server.*reconnecting in \d+ ms, media keeps flowing/);
+      // Old call (closed at the reconnect) + the new call to the other + c.
+      assert.equal(r.report.peers.length, 3, `${r.name}: one record per id` + explain(r));
+      const [old, ...now] = r.report.peers;
+      assert.equal(old.state, 'closed', explain(r));
+      // The old call ran through the 4 s outage at 30 fps: far more than the ~90 frames it
+      // would have without it.
+      assert.ok(old.video.frames_decoded >= 180, `${r.name}: media stopped with the server` + explain(r));
+      for (const p of now) {
+        assert.ok(p.video.frames_decoded >= 60, `${r.name}: ${p.id} after the restart` + explain(r));
+        assert.ok(p.audio.buffers_decoded > 0, explain(r));
+      }
+    }
+    // After the restart exactly one call between a and b, under their new ids.
+    assert.equal(ra.report.peers[1].id, rb.report.self_id, explain(ra));
+    assert.equal(rb.report.peers[1].id, ra.report.self_id, explain(rb));
+    assert.equal(rc.code, 0, 'the newcomer gets media from both' + explain(rc));
+    assert.deepEqual(rc.report.peers.map((p) => p.id).sort(), [ra.report.self_id, rb.report.self_id].sort());
+    console.log(`${label}: old call decoded ${ra.report.peers[0].video.frames_decoded} frames through the outage; ok`);
+  } finally {
+    await server.stop();
+  }
+}

@@ -79,7 +79,10 @@ void RemoteStreams::expect(bool video, bool audio) {
     rec->mux = add("matroskamux");
     rec->sink = add("filesink");
     if (!rec->mux || !rec->sink) return;
-    g_object_set(rec->sink, "location", rec->path.c_str(), "async", FALSE, nullptr);
+    // Unbuffered: after SIGKILL or power loss the file ends where the muxer was, not 64 KiB
+    // earlier.
+    g_object_set(rec->sink, "location", rec->path.c_str(), "async", FALSE, "buffer-mode", 2,
+                 nullptr);
     if (!gst_element_link(rec->mux, rec->sink)) return;
     if (video) rec->mux_pads[Kind::Video] = gst_element_request_pad_simple(rec->mux, "video_%u");
     if (audio) rec->mux_pads[Kind::Audio] = gst_element_request_pad_simple(rec->mux, "audio_%u");

@@ -7,13 +7,55 @@ namespace rp::media {
 namespace {
 constexpr size_t kMaxEarlyCandidates = 256;
 constexpr size_t kMaxEarlyPeers = 64;
+// Loopback calls connect in well under a second, browsers behind STUN in a few.
+constexpr gint64 kConnectTimeoutUs = 20 * G_USEC_PER_SEC;
+// A member that sent media and then nothing at all for this long is gone.
+constexpr gint64 kSilenceTimeoutUs = 5 * G_USEC_PER_SEC;
 }  // namespace
 
 SessionManager::SessionManager(GstElement* pipeline, LocalMedia& local, const Config& cfg)
-    : pipeline_(pipeline), local_(local), cfg_(cfg) {}
+    : pipeline_(pipeline), local_(local), cfg_(cfg) {
+    liveness_timer_ = g_timeout_add_seconds(
+        1,
+        [](gpointer p) -> gboolean {
+            static_cast<SessionManager*>(p)->check_liveness();
+            return G_SOURCE_CONTINUE;
+        },
+        this);
+}
 
 SessionManager::~SessionManager() {
+    if (liveness_timer_) g_source_remove(liveness_timer_);
     sessions_.clear();
+}
+
+void SessionManager::check_liveness() {
+    gint64 now = g_get_monotonic_time();
+    std::vector<std::pair<std::string, std::string>> dead;  // id, why
+    for (auto& [id, session] : sessions_) {
+        PeerRecord& r = record(id);
+        Liveness& l = liveness_[id];
+        if (l.started_us == 0) l.started_us = l.progress_us = now;
+        std::uint64_t seen = r.counters->video_frames.load() + r.counters->audio_buffers.load();
+        if (seen != l.seen) {
+            l.seen = seen;
+            l.progress_us = now;
+        }
+        bool sends = session->remote_sends(Kind::Video) || session->remote_sends(Kind::Audio);
+        if (r.state == "failed" || r.state == "closed") {
+            dead.emplace_back(id, "connection " + r.state);
+        } else if (!r.ever_connected && now - l.started_us > kConnectTimeoutUs) {
+            dead.emplace_back(
+                id, session->has_remote() ? "not connected after 20 s" : "no answer in 20 s");
+        } else if (r.ever_connected && sends && seen > 0 &&
+                   now - l.progress_us > kSilenceTimeoutUs) {
+            dead.emplace_back(id, "no media for 5 s: the member vanished");
+        }
+    }
+    for (const auto& [id, why] : dead) {
+        log::warn("peer %s: %s; closing that session", id.c_str(), why.c_str());
+        end_session(id, "failed", why);
+    }
 }
 
 PeerRecord& SessionManager::record(const std::string& peer) {
@@ -64,7 +106,7 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
     };
     cb.failed = [this, peer](const std::string& why) {
         log::warn("peer %s: %s; closing that session", peer.c_str(), why.c_str());
-        end_session(peer, "failed");
+        end_session(peer, "failed", why);
     };
     auto session =
         std::make_unique<PeerSession>(peer, pipeline_, local_, cfg_, rec.counters, std::move(cb));
@@ -90,13 +132,16 @@ void SessionManager::member_joined(const std::string& peer, const std::string& u
 void SessionManager::member_left(const std::string& peer) {
     log::info("peer %s: left", peer.c_str());
     early_candidates_.erase(peer);
-    end_session(peer, "closed");
+    end_session(peer, "closed", "left the room");
 }
 
-void SessionManager::end_session(const std::string& peer, const char* state) {
+void SessionManager::end_session(const std::string& peer, const char* state,
+                                 const std::string& reason) {
     auto it = sessions_.find(peer);
     if (it == sessions_.end()) return;
+    liveness_.erase(peer);
     PeerRecord& r = record(peer);
+    if (!reason.empty()) r.end_reason = reason;
     r.remote_sends_audio = it->second->remote_sends(Kind::Audio);
     r.remote_sends_video = it->second->remote_sends(Kind::Video);
     r.state = state;
@@ -159,7 +204,7 @@ void SessionManager::drop_all_sessions(const char* why) {
     for (auto& [id, s] : sessions_) ids.push_back(id);
     for (const auto& id : ids) {
         log::info("peer %s: closing (%s)", id.c_str(), why);
-        end_session(id, "closed");
+        end_session(id, "closed", why);
     }
     early_candidates_.clear();
 }

@@ -39,8 +39,17 @@ class SessionManager : public PeerEvents {
 
   private:
     PeerRecord& record(const std::string& peer);
+    // Once a second: closes sessions whose member vanished without a leave event (the seed
+    // server sends none) or never answered, so they free their resources and the report says so.
+    void check_liveness();
     PeerSession* create_session(const std::string& peer);
-    void end_session(const std::string& peer, const char* state);
+    void end_session(const std::string& peer, const char* state, const std::string& reason = {});
+
+    struct Liveness {
+        gint64 started_us = 0;
+        gint64 progress_us = 0;
+        std::uint64_t seen = 0;  // decoded video frames + audio buffers at progress_us
+    };
 
     GstElement* pipeline_;
     LocalMedia& local_;
@@ -50,6 +59,8 @@ class SessionManager : public PeerEvents {
     std::map<std::string, std::vector<IceCandidate>>
         early_candidates_;             // before the session exists
     std::vector<PeerRecord> records_;  // every member seen, in order
+    std::map<std::string, Liveness> liveness_;
+    guint liveness_timer_ = 0;
     Lifetime alive_ = make_lifetime();
 };
 

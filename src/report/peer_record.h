@@ -22,6 +22,7 @@ struct PeerRecord {
     std::string user_json = "{}";
     std::string state = "new";  // new|connecting|connected|disconnected|failed|closed
     bool ever_connected = false;
+    std::string end_reason;  // why the call ended, when it did: "left the room", "no media..."
     bool remote_sends_video = false;
     bool remote_sends_audio = false;
     std::shared_ptr<MediaCounters> counters = std::make_shared<MediaCounters>();

@@ -83,6 +83,11 @@ std::string report_json(const RunResult& run, const std::vector<std::string>& fa
             json_builder_add_null_value(b);
         else
             json_builder_add_int_value(b, static_cast<gint64>(first));
+        json_builder_set_member_name(b, "end_reason");
+        if (p.end_reason.empty())
+            json_builder_add_null_value(b);
+        else
+            json_builder_add_string_value(b, p.end_reason.c_str());
         json_builder_end_object(b);
     }
     json_builder_end_array(b);

@@ -241,8 +241,11 @@ TEST(ReportJson, PeerFieldsAndTypes) {
     ASSERT_TRUE(peers);
     JsonObject* a = json_array_get_object_element(peers, 0);
     ASSERT_TRUE(a);
-    EXPECT_EQ(member_names(a), (std::vector<std::string>{"audio", "first_video_frame_ms", "id",
-                                                         "state", "user", "video"}));
+    // The fields, plus end_reason (null while the call runs).
+    EXPECT_EQ(member_names(a),
+              (std::vector<std::string>{"audio", "end_reason", "first_video_frame_ms", "id",
+                                        "state", "user", "video"}));
+    EXPECT_TRUE(JSON_NODE_HOLDS_NULL(json_object_get_member(a, "end_reason")));
     EXPECT_EQ(rp::json::get_string(a, "id"), "peerA");
     EXPECT_EQ(rp::json::get_string(a, "state"), "connected");
 

@@ -156,6 +156,12 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
         ->check(CLI::Range(0, 10000))
         ->group(g_ice);
 
+    app.add_option("--max-peers", cfg.max_peers,
+                   "Most simultaneous calls; members beyond it are not called or answered")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 256))
+        ->group(g_ice);
+
     auto* g_run = "Run control";
     app.add_option("-d,--duration", cfg.duration_s,
                    "Leave after S seconds; 0 runs until SIGINT/SIGTERM")

@@ -457,11 +457,16 @@ bool PeerSession::apply_remote(const SessionDescription& desc, std::string* erro
 }
 
 void PeerSession::add_candidate(const IceCandidate& cand) {
+    // A browser sends a handful per interface; thousands are a flood, not a network.
+    constexpr size_t kMaxCandidates = 256;
+    if (candidates_seen_ >= kMaxCandidates) {
+        if (candidates_seen_++ == kMaxCandidates)
+            log::warn("peer %s: more than %zu ICE candidates; dropping the rest", peer_.c_str(),
+                      kMaxCandidates);
+        return;
+    }
+    ++candidates_seen_;
     if (!has_remote_) {
-        if (pending_.size() >= 256) {
-            log::warn("peer %s: too many early candidates, dropping one", peer_.c_str());
-            return;
-        }
         pending_.push_back(cand);
         return;
     }
@@ -473,6 +478,7 @@ void PeerSession::add_candidate(const IceCandidate& cand) {
 void PeerSession::apply_pending_candidates() {
     auto pending = std::move(pending_);
     pending_.clear();
+    candidates_seen_ = 0;
     for (const auto& c : pending) add_candidate(c);
 }
 

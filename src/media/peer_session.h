@@ -94,6 +94,7 @@ class PeerSession {
     bool remote_audio_ = false;
     std::vector<std::string> local_mids_;
     std::vector<IceCandidate> pending_;
+    size_t candidates_seen_ = 0;
     Lifetime alive_ = make_lifetime();
 };
 

@@ -78,6 +78,14 @@ std::vector<PeerRecord> SessionManager::records() const {
     return out;
 }
 
+bool SessionManager::has_room_for(const std::string& peer) {
+    if (sessions_.size() < static_cast<size_t>(cfg_.max_peers)) return true;
+    if (refused_.insert(peer).second)
+        log::warn("peer %s: not calling or answering it: --max-peers %d calls are running",
+                  peer.c_str(), cfg_.max_peers);
+    return false;
+}
+
 PeerSession* SessionManager::create_session(const std::string& peer) {
     PeerRecord& rec = record(peer);
     SessionCallbacks cb;
@@ -120,7 +128,7 @@ void SessionManager::member_joined(const std::string& peer, const std::string& u
     PeerRecord& rec = record(peer);
     if (user_json != "{}" || rec.user_json.empty()) rec.user_json = user_json;
     log::info("peer %s: joined%s", peer.c_str(), we_call ? ", calling" : "");
-    if (!we_call || sessions_.count(peer)) return;
+    if (!we_call || sessions_.count(peer) || !has_room_for(peer)) return;
     PeerSession* s = create_session(peer);
     std::string err;
     if (!s->start_offer(&err)) {
@@ -162,6 +170,7 @@ void SessionManager::remote_description(const std::string& peer, const SessionDe
             log::warn("peer %s: new offer replaces the running session", peer.c_str());
             end_session(peer, "closed");
         }
+        if (!has_room_for(peer)) return;
         PeerSession* s = create_session(peer);
         std::string err;
         if (!s->apply_remote(desc, &err)) {

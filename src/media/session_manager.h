@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,7 @@ class SessionManager : public PeerEvents {
     // server sends none) or never answered, so they free their resources and the report says so.
     void check_liveness();
     PeerSession* create_session(const std::string& peer);
+    bool has_room_for(const std::string& peer);
     void end_session(const std::string& peer, const char* state, const std::string& reason = {});
 
     struct Liveness {
@@ -61,6 +63,7 @@ class SessionManager : public PeerEvents {
     std::vector<PeerRecord> records_;  // every member seen, in order
     std::map<std::string, Liveness> liveness_;
     guint liveness_timer_ = 0;
+    std::set<std::string> refused_;  // warned once each about --max-peers
     Lifetime alive_ = make_lifetime();
 };
 

@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
 
@@ -223,6 +224,10 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     if (!ws) return usage_error("--server: " + err);
     cfg.ws_url = *ws;
     if (cfg.room.empty()) return usage_error("--room must not be empty");
+    if (!std::isfinite(cfg.duration_s))
+        return usage_error("--duration must be a number of seconds");
+    if (!std::isfinite(cfg.connect_timeout_s))
+        return usage_error("--connect-timeout must be a number of seconds");
 
     if (auto e = check_json_object(cfg.user_json, "--user-json"); !e.empty()) return usage_error(e);
     {

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <thread>
 
 #include <algorithm>
 #include <cstdio>
@@ -73,6 +74,7 @@ class App {
     bool ever_connected_ = false;
     gint64 started_us_ = g_get_monotonic_time();
     std::string last_connect_error_;
+    std::thread cert_warmup_;
     bool leaving_ = false;
     std::optional<int> fatal_code_;
     std::vector<std::string> run_errors_;
@@ -233,6 +235,11 @@ bool App::on_bus_message(GstMessage* msg) {
 }
 
 int App::run() {
+    // The first call would wait ~0.5 s for webrtcbin's DTLS certificate (an RSA key): make it
+    // now, while we connect, instead of when the first offer arrives.
+    cert_warmup_ = std::thread([] {
+        if (GstElement* dtls = gst_element_factory_make("dtlsdec", nullptr)) gst_object_unref(dtls);
+    });
     auto missing = media::missing_elements(local_.required_elements());
     if (!missing.empty()) {
         std::string text = media::describe_missing(missing);
@@ -335,6 +342,7 @@ int App::fail_before_start(const std::string& why) {
 }
 
 int App::finish() {
+    if (cert_warmup_.joinable()) cert_warmup_.join();
     if (GstClock* clock = gst_element_get_clock(pipeline_)) {
         GstClockTime running = gst_clock_get_time(clock) - gst_element_get_base_time(pipeline_);
         log::debug("pipeline clock %s: running time %.1f s", GST_OBJECT_NAME(clock), running / 1e9);

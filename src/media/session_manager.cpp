@@ -1,5 +1,6 @@
 #include "media/session_manager.h"
 
+#include "media/sdp_info.h"
 #include "util/log.h"
 
 namespace rp::media {
@@ -78,6 +79,13 @@ std::vector<PeerRecord> SessionManager::records() const {
     return out;
 }
 
+void SessionManager::warn_once(const std::string& peer, const char* kind, const std::string& what) {
+    if (warned_.insert(peer + "|" + kind).second)
+        log::warn("peer %s: %s (further ones are logged at -v)", peer.c_str(), what.c_str());
+    else
+        log::debug("peer %s: %s", peer.c_str(), what.c_str());
+}
+
 bool SessionManager::has_room_for(const std::string& peer) {
     if (sessions_.size() < static_cast<size_t>(cfg_.max_peers)) return true;
     if (refused_.insert(peer).second)
@@ -105,7 +113,7 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
             log::info("peer %s: connected", peer.c_str());
         } else if (state == "failed" || state == "disconnected") {
             log::warn("peer %s: connection %s%s", peer.c_str(), state.c_str(),
-                      cfg_.turn.empty() && state == "failed"
+                      cfg_.turn.empty() && cfg_.ice_addresses.empty() && state == "failed"
                           ? " (no TURN server configured: behind NAT, add --turn)"
                           : "");
         } else {
@@ -167,6 +175,12 @@ void SessionManager::remote_description(const std::string& peer, const SessionDe
     auto it = sessions_.find(peer);
     if (desc.type == "offer") {
         if (it != sessions_.end()) {
+            // Only a usable offer may replace a running call.
+            std::string why;
+            if (!parse_sdp(desc.sdp, &why)) {
+                warn_once(peer, "offer", "dropped its offer: " + why);
+                return;
+            }
             log::warn("peer %s: new offer replaces the running session", peer.c_str());
             end_session(peer, "closed");
         }
@@ -174,18 +188,18 @@ void SessionManager::remote_description(const std::string& peer, const SessionDe
         PeerSession* s = create_session(peer);
         std::string err;
         if (!s->apply_remote(desc, &err)) {
-            log::warn("peer %s: dropped its offer: %s", peer.c_str(), err.c_str());
+            warn_once(peer, "offer", "dropped its offer: " + err);
             end_session(peer, "failed");
             return;
         }
     } else {
         if (it == sessions_.end() || !it->second->is_caller()) {
-            log::warn("peer %s: dropped an answer we did not ask for", peer.c_str());
+            warn_once(peer, "answer", "dropped an answer we did not ask for");
             return;
         }
         std::string err;
         if (!it->second->apply_remote(desc, &err)) {
-            log::warn("peer %s: dropped its answer: %s", peer.c_str(), err.c_str());
+            warn_once(peer, "answer", "dropped its answer: " + err);
             return;
         }
     }

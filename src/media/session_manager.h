@@ -45,6 +45,7 @@ class SessionManager : public PeerEvents {
     void check_liveness();
     PeerSession* create_session(const std::string& peer);
     bool has_room_for(const std::string& peer);
+    void warn_once(const std::string& peer, const char* kind, const std::string& what);
     void end_session(const std::string& peer, const char* state, const std::string& reason = {});
 
     struct Liveness {
@@ -63,6 +64,7 @@ class SessionManager : public PeerEvents {
     std::vector<PeerRecord> records_;  // every member seen, in order
     std::map<std::string, Liveness> liveness_;
     guint liveness_timer_ = 0;
+    std::set<std::string> warned_;   // "peer|kind"
     std::set<std::string> refused_;  // warned once each about --max-peers
     Lifetime alive_ = make_lifetime();
 };

@@ -67,6 +67,10 @@ export function startPeer(name, args, opts = {}) {
     if (process.env.VERBOSE) process.stderr.write(`[${name}] ${d}`);
   });
   const done = new Promise((resolve) => {
+    proc.on('error', (err) => {
+      children.delete(proc);
+      resolve({ name, code: null, signal: null, stderr: stderr + `\n(spawn failed: ${err.message})`, report: null });
+    });
     proc.on('exit', (code, signal) => {
       children.delete(proc);
       let report = null;

@@ -39,7 +39,8 @@ struct Config {
     std::vector<std::string> turn;
     std::vector<std::string> ice_addresses;
     int latency_ms = 200;
-    int max_peers = 16;  // simultaneous calls; each costs a decoder and a send branch
+    bool latency_probe = false;  // stamp test frames with their capture time
+    int max_peers = 16;          // simultaneous calls; each costs a decoder and a send branch
 
     double duration_s = 0;
     double connect_timeout_s = 0;  // first connection only; 0: keep trying while the run lasts

@@ -157,6 +157,11 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
         ->check(CLI::Range(0, 10000))
         ->group(g_ice);
 
+    app.add_flag("--latency-probe", cfg.latency_probe,
+                 "Stamp every test video frame with its capture time, so receiving roompeers "
+                 "report glass-to-glass latency (needs --video test; one clock: same host or "
+                 "NTP-synchronized hosts)")
+        ->group("Media");
     app.add_option("--max-peers", cfg.max_peers,
                    "Most simultaneous calls; members beyond it are not called or answered")
         ->capture_default_str()
@@ -224,6 +229,8 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     if (!ws) return usage_error("--server: " + err);
     cfg.ws_url = *ws;
     if (cfg.room.empty()) return usage_error("--room must not be empty");
+    if (cfg.latency_probe && cfg.video.kind != "test")
+        return usage_error("--latency-probe needs --video test (it paints into the test pattern)");
     if (!std::isfinite(cfg.duration_s))
         return usage_error("--duration must be a number of seconds");
     if (!std::isfinite(cfg.connect_timeout_s))

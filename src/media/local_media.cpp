@@ -1,5 +1,6 @@
 #include "media/local_media.h"
 
+#include "media/frame_stamp.h"
 #include "util/gobj.h"
 #include "util/log.h"
 
@@ -133,7 +134,8 @@ GstElement* LocalMedia::build_video(const SourceSpec& src, std::string* error) {
     std::string source;
     if (src.kind == "test") {
         source =
-            "videotestsrc is-live=true pattern=ball motion=sweep background-color=0xff204080 ! " +
+            "videotestsrc name=vtest is-live=true pattern=ball motion=sweep "
+            "background-color=0xff204080 ! " +
             caps + ",format=I420";
     } else {
         source = "v4l2src" + (src.device.empty() ? std::string() : " device=" + src.device) +
@@ -152,6 +154,15 @@ GstElement* LocalMedia::build_video(const SourceSpec& src, std::string* error) {
     }
     video_encoder_ = gst_bin_get_by_name(GST_BIN(bin), "venc");
     if (video_encoder_) gst_object_unref(video_encoder_);  // the bin keeps it alive
+    if (cfg_.latency_probe) {
+        if (GstElement* test = gst_bin_get_by_name(GST_BIN(bin), "vtest")) {
+            GstPad* pad = gst_element_get_static_pad(test, "src");
+            gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, &LocalMedia::stamp_frame, this,
+                              nullptr);
+            gst_object_unref(pad);
+            gst_object_unref(test);
+        }
+    }
     if (video_encoder_) {
         GstPad* in = gst_element_get_static_pad(video_encoder_, "sink");
         gst_pad_add_probe(
@@ -198,6 +209,22 @@ GstElement* LocalMedia::build_audio(const SourceSpec& src, std::string* error) {
         return nullptr;
     }
     return tee;
+}
+
+GstPadProbeReturn LocalMedia::stamp_frame(GstPad* pad, GstPadProbeInfo* info, gpointer) {
+    CapsPtr caps(gst_pad_get_current_caps(pad));
+    GstVideoInfo vinfo;
+    if (!caps || !gst_video_info_from_caps(&vinfo, caps.get())) return GST_PAD_PROBE_OK;
+    GstBuffer* buf = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+    GST_PAD_PROBE_INFO_DATA(info) = buf;
+    GstVideoFrame frame;
+    if (!gst_video_frame_map(&frame, &vinfo, buf, GST_MAP_WRITE)) return GST_PAD_PROBE_OK;
+    paint_stamp({static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)),
+                 GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0), GST_VIDEO_FRAME_WIDTH(&frame),
+                 GST_VIDEO_FRAME_HEIGHT(&frame)},
+                stamp_clock_ms());
+    gst_video_frame_unmap(&frame);
+    return GST_PAD_PROBE_OK;
 }
 
 void LocalMedia::request_keyframe() {

@@ -39,6 +39,7 @@ class LocalMedia {
     std::optional<SourceSpec> resolve_auto(Kind k, const SourceSpec& spec);
     GstElement* build_video(const SourceSpec& src, std::string* error);
     GstElement* build_audio(const SourceSpec& src, std::string* error);
+    static GstPadProbeReturn stamp_frame(GstPad* pad, GstPadProbeInfo* info, gpointer self);
 
     GstElement* pipeline_;
     const Config& cfg_;

@@ -5,9 +5,34 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace rp {
+
+// Glass-to-glass latencies from --latency-probe stamps: the newest kMax, written by the
+// decoder's streaming thread, read by the main loop for the report.
+class LatencySamples {
+  public:
+    static constexpr size_t kMax = 10000;
+    void add(std::uint32_t ms) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (ring_.size() < kMax)
+            ring_.push_back(ms);
+        else
+            ring_[next_++ % kMax] = ms;
+    }
+    std::vector<std::uint32_t> snapshot() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return ring_;
+    }
+
+  private:
+    mutable std::mutex mutex_;
+    std::vector<std::uint32_t> ring_;
+    size_t next_ = 0;
+};
 
 struct MediaCounters {
     std::atomic<std::uint64_t> video_frames{0};
@@ -15,6 +40,7 @@ struct MediaCounters {
     std::atomic<int> height{0};
     std::atomic<std::uint64_t> audio_buffers{0};
     std::atomic<double> first_video_frame_ms{-1};  // since process start; -1 = none yet
+    LatencySamples latency;
 };
 
 struct PeerRecord {

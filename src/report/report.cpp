@@ -2,6 +2,8 @@
 
 #include "util/json.h"
 
+#include <algorithm>
+
 namespace rp {
 
 Expectations make_expectations(int expect_peers, int expect_frames) {
@@ -34,6 +36,30 @@ std::vector<std::string> check_expectations(const RunResult& run, const Expectat
     }
     return failures;
 }
+
+namespace {
+
+// {p50, p95, max, samples} from --latency-probe stamps; null without enough of them.
+void add_latency(JsonBuilder* b, std::vector<std::uint32_t> samples) {
+    if (samples.size() < 10) {
+        json_builder_add_null_value(b);
+        return;
+    }
+    std::sort(samples.begin(), samples.end());
+    auto at = [&](double q) { return samples[static_cast<size_t>(q * (samples.size() - 1))]; };
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "p50");
+    json_builder_add_int_value(b, at(0.5));
+    json_builder_set_member_name(b, "p95");
+    json_builder_add_int_value(b, at(0.95));
+    json_builder_set_member_name(b, "max");
+    json_builder_add_int_value(b, samples.back());
+    json_builder_set_member_name(b, "samples");
+    json_builder_add_int_value(b, static_cast<gint64>(samples.size()));
+    json_builder_end_object(b);
+}
+
+}  // namespace
 
 std::string report_json(const RunResult& run, const std::vector<std::string>& failures) {
     JsonBuilder* b = json_builder_new();
@@ -71,6 +97,8 @@ std::string report_json(const RunResult& run, const std::vector<std::string>& fa
         json_builder_add_int_value(b, c.width.load());
         json_builder_set_member_name(b, "height");
         json_builder_add_int_value(b, c.height.load());
+        json_builder_set_member_name(b, "latency_ms");
+        add_latency(b, c.latency.snapshot());
         json_builder_end_object(b);
         json_builder_set_member_name(b, "audio");
         json_builder_begin_object(b);

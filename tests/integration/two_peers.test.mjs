@@ -6,7 +6,8 @@ import { startServer, startPeer, sleep, assert, assertDecodedAll, explain } from
 const server = await startServer();
 try {
   const a = startPeer('alice', ['--server', server.url, '--room', 'pair', '--duration', '9',
-    '--expect-peers', '1', '--expect-frames', '60', '--user-json', '{"role":"camera"}'], { defaultStun: true });
+    '--expect-peers', '1', '--expect-frames', '60', '--user-json', '{"role":"camera"}', '--latency-probe'],
+    { defaultStun: true });
   await sleep(1000);
   const b = startPeer('bob', ['--server', server.url, '--room', 'pair', '--duration', '7',
     '--expect-peers', '1', '--expect-frames', '60'], { defaultStun: true });
@@ -23,6 +24,13 @@ try {
     assert.equal(p.video.width, 640, explain(r));
     assert.equal(p.video.height, 480, explain(r));
   }
+  // Alice stamps her frames (--latency-probe): Bob measures glass-to-glass latency; Bob does
+  // not stamp, so Alice has none.
+  const lat = rb.report.peers[0].video.latency_ms;
+  assert.ok(lat && lat.samples >= 60, 'latency samples from the stamped frames' + explain(rb));
+  assert.ok(lat.p50 > 0 && lat.p50 <= lat.p95 && lat.p95 <= lat.max, JSON.stringify(lat));
+  assert.equal(ra.report.peers[0].video.latency_ms, null, explain(ra));
+  console.log(`glass-to-glass latency alice -> bob: p50 ${lat.p50} ms, p95 ${lat.p95} ms (${lat.samples} frames)`);
   // Each side's peer id is the other's self id.
   assert.equal(ra.report.peers[0].id, rb.report.self_id);
   assert.equal(rb.report.peers[0].id, ra.report.self_id);

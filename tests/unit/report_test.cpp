@@ -255,7 +255,9 @@ TEST(ReportJson, PeerFieldsAndTypes) {
 
     JsonObject* video = rp::json::get_object(a, "video");
     ASSERT_TRUE(video);
-    EXPECT_EQ(member_names(video), (std::vector<std::string>{"frames_decoded", "height", "width"}));
+    EXPECT_EQ(member_names(video),
+              (std::vector<std::string>{"frames_decoded", "height", "latency_ms", "width"}));
+    EXPECT_TRUE(JSON_NODE_HOLDS_NULL(json_object_get_member(video, "latency_ms")));
     for (const char* m : {"frames_decoded", "width", "height"})
         EXPECT_TRUE(is_type(video, m, G_TYPE_INT64)) << m;
     EXPECT_EQ(json_object_get_int_member(video, "frames_decoded"), 123);
@@ -373,3 +375,18 @@ TEST(ReportJson, CheckedRunRoundTripsIntoTheReport) {
 }
 
 }  // namespace
+
+TEST(ReportJson, LatencyPercentilesFromProbeSamples) {
+    rp::RunResult run = sample_run();
+    for (std::uint32_t ms = 1; ms <= 100; ++ms) run.peers[0].counters->latency.add(ms);
+    JsonPtr holder;
+    JsonObject* root = parse_report(rp::report_json(run, {}), holder);
+    ASSERT_TRUE(root);
+    JsonObject* a = json_array_get_object_element(json_object_get_array_member(root, "peers"), 0);
+    JsonObject* lat = rp::json::get_object(rp::json::get_object(a, "video"), "latency_ms");
+    ASSERT_TRUE(lat);
+    EXPECT_EQ(json_object_get_int_member(lat, "p50"), 50);
+    EXPECT_EQ(json_object_get_int_member(lat, "p95"), 95);
+    EXPECT_EQ(json_object_get_int_member(lat, "max"), 100);
+    EXPECT_EQ(json_object_get_int_member(lat, "samples"), 100);
+}

@@ -38,7 +38,7 @@ struct Config {
     std::vector<std::string> stun{"stun:stun.l.google.com:19302", "stun:stun.services.mozilla.com"};
     std::vector<std::string> turn;
     std::vector<std::string> ice_addresses;
-    int latency_ms = 200;
+    int latency_ms = 50;         // LAN-friendly; raise it for lossy or jittery links
     bool latency_probe = false;  // stamp test frames with their capture time
     int max_peers = 16;          // simultaneous calls; each costs a decoder and a send branch
 

@@ -6,6 +6,8 @@
 
 #include <gst/video/video.h>
 
+#include <algorithm>
+
 namespace rp::media {
 
 namespace {
@@ -229,10 +231,38 @@ GstPadProbeReturn LocalMedia::stamp_frame(GstPad* pad, GstPadProbeInfo* info, gp
 
 void LocalMedia::request_keyframe() {
     if (!video_encoder_) return;
+    constexpr gint64 kMinGapUs = 500 * 1000;
     gint64 now = g_get_monotonic_time();
     gint64 last = last_keyframe_us_.load();
-    if (now - last < 500 * 1000) return;
-    if (!last_keyframe_us_.compare_exchange_strong(last, now)) return;
+    if (now - last >= kMinGapUs && last_keyframe_us_.compare_exchange_strong(last, now)) {
+        force_keyframe();
+        return;
+    }
+    // Too soon after the last one: coalesce into one keyframe when the gap has passed, never
+    // drop it (a member that just connected must not wait for the next periodic keyframe).
+    if (keyframe_pending_.exchange(true)) return;
+    gint64 wait_us = std::max<gint64>(0, last + kMinGapUs - now);
+    keyframe_timer_ = g_timeout_add(
+        static_cast<guint>(wait_us / 1000 + 1),
+        [](gpointer p) -> gboolean {
+            auto* self = static_cast<LocalMedia*>(p);
+            self->keyframe_timer_ = 0;
+            self->keyframe_pending_ = false;
+            self->last_keyframe_us_ = g_get_monotonic_time();
+            self->force_keyframe();
+            return G_SOURCE_REMOVE;
+        },
+        this);
+}
+
+LocalMedia::~LocalMedia() {
+    // The id may be stale when the timer fired on the main loop before a streaming thread
+    // stored it: look it up rather than remove blindly.
+    if (guint id = keyframe_timer_.exchange(0))
+        if (GSource* src = g_main_context_find_source_by_id(nullptr, id)) g_source_destroy(src);
+}
+
+void LocalMedia::force_keyframe() {
     GstPad* pad = gst_element_get_static_pad(video_encoder_, "src");
     gst_pad_send_event(pad,
                        gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));

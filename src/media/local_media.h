@@ -17,6 +17,9 @@ namespace rp::media {
 class LocalMedia {
   public:
     LocalMedia(GstElement* pipeline, const Config& cfg);
+    ~LocalMedia();
+    LocalMedia(const LocalMedia&) = delete;
+    LocalMedia& operator=(const LocalMedia&) = delete;
 
     // Builds the capture branches into the pipeline; false (and *error) on a media error.
     bool build(std::string* error);
@@ -25,7 +28,8 @@ class LocalMedia {
     GstElement* tee(Kind k) const { return k == Kind::Audio ? audio_tee_ : video_tee_; }
     const SendCodec& codec(Kind k) const { return k == Kind::Audio ? audio_codec_ : video_codec_; }
 
-    // Asks the shared video encoder for a keyframe; at most one per 500 ms reaches it.
+    // Asks the shared video encoder for a keyframe: at most one per 500 ms reaches it;
+    // requests in between are merged into one at the end of the gap. Any thread.
     void request_keyframe();
 
     std::uint64_t video_frames_captured() const { return video_frames_captured_.load(); }
@@ -48,7 +52,10 @@ class LocalMedia {
     GstElement* video_tee_ = nullptr;
     GstElement* audio_tee_ = nullptr;
     GstElement* video_encoder_ = nullptr;
+    void force_keyframe();
     std::atomic<gint64> last_keyframe_us_{0};
+    std::atomic<bool> keyframe_pending_{false};
+    std::atomic<guint> keyframe_timer_{0};
     std::atomic<std::uint64_t> video_frames_captured_{0};
     std::atomic<std::uint64_t> video_frames_encoded_{0};
     std::atomic<std::uint64_t> keyframes_encoded_{0};

@@ -521,7 +521,11 @@ void PeerSession::on_connection_state(GObject* obj, GParamSpec*, gpointer data) 
     g_object_get(obj, "connection-state", &state, nullptr);
     std::string name = state_name(state);
     self->post([name](PeerSession& s) {
-        if (name == "connected") s.local_.request_keyframe();
+        if (name == "connected") {
+            for (auto& sender : s.senders_)
+                if (sender.gate) sender.gate->open();
+            s.local_.request_keyframe();
+        }
         s.cb_.state_changed(name);
     });
 }

@@ -3,6 +3,11 @@
 namespace rp::media {
 
 SendGate::Verdict SendGate::admit(bool keyframe, unsigned queued) {
+    if (!open_) {
+        waiting_for_keyframe_ = video_;
+        keyframe_requested_ = true;  // the session asks for one when it connects
+        return Verdict::Drop;
+    }
     bool full = queued >= max_queued_;
     if (!video_) {
         if (!full) return Verdict::Pass;

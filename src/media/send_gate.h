@@ -19,6 +19,10 @@ class SendGate {
     SendGate(bool video, unsigned max_queued)
         : video_(video), max_queued_(max_queued), waiting_for_keyframe_(video) {}
 
+    // Until the call is connected nothing is queued: frames held back before then would
+    // reach the member late, all at once. Any thread.
+    void open() { open_ = true; }
+
     // Pure decision for one buffer; `queued` is how many buffers wait in the queue now.
     Verdict admit(bool keyframe, unsigned queued);
 
@@ -32,6 +36,7 @@ class SendGate {
     static GstPadProbeReturn on_buffer(GstPad* pad, GstPadProbeInfo* info, gpointer self);
 
     bool video_;
+    std::atomic<bool> open_{false};
     unsigned max_queued_;
     // Only touched by the one streaming thread. A new branch starts mid-GOP: wait for a keyframe.
     bool waiting_for_keyframe_;

@@ -93,7 +93,7 @@ TEST_F(OptionsTest, Defaults) {
                                                   "stun:stun.services.mozilla.com"}));
     EXPECT_TRUE(cfg.turn.empty());
     EXPECT_TRUE(cfg.ice_addresses.empty());
-    EXPECT_EQ(cfg.latency_ms, 200);
+    EXPECT_EQ(cfg.latency_ms, 50);
     EXPECT_EQ(cfg.duration_s, 0);
     EXPECT_EQ(cfg.report_path, "");
     EXPECT_EQ(cfg.expect_peers, -1);

@@ -5,8 +5,23 @@
 using rp::media::SendGate;
 using V = SendGate::Verdict;
 
+TEST(SendGate, NothingPassesBeforeTheCallIsConnected) {
+    SendGate gate(true, 4);
+    EXPECT_EQ(gate.admit(true, 0), V::Drop);
+    EXPECT_EQ(gate.admit(false, 0), V::Drop);
+    gate.open();
+    // The session asks for a keyframe when it connects; the gate waits for it.
+    EXPECT_EQ(gate.admit(false, 0), V::Drop);
+    EXPECT_EQ(gate.admit(true, 0), V::Pass);
+    SendGate audio(false, 4);
+    EXPECT_EQ(audio.admit(false, 0), V::Drop);
+    audio.open();
+    EXPECT_EQ(audio.admit(false, 0), V::Pass);
+}
+
 TEST(SendGate, VideoWaitsForTheFirstKeyframeAndAsksForItOnce) {
     SendGate gate(true, 4);
+    gate.open();
     EXPECT_EQ(gate.admit(false, 0), V::DropAndRequestKeyframe);
     EXPECT_EQ(gate.admit(false, 0), V::Drop);
     EXPECT_EQ(gate.admit(true, 0), V::Pass);
@@ -16,6 +31,7 @@ TEST(SendGate, VideoWaitsForTheFirstKeyframeAndAsksForItOnce) {
 
 TEST(SendGate, AFullQueueDropsThenDeltaFramesWaitForTheNextKeyframe) {
     SendGate gate(true, 4);
+    gate.open();
     ASSERT_EQ(gate.admit(true, 0), V::Pass);
     EXPECT_EQ(gate.admit(false, 3), V::Pass);
     EXPECT_EQ(gate.admit(false, 4), V::DropAndRequestKeyframe);
@@ -30,6 +46,7 @@ TEST(SendGate, AFullQueueDropsThenDeltaFramesWaitForTheNextKeyframe) {
 
 TEST(SendGate, ASecondHoleAsksForAnotherKeyframe) {
     SendGate gate(true, 2);
+    gate.open();
     ASSERT_EQ(gate.admit(true, 0), V::Pass);
     EXPECT_EQ(gate.admit(false, 2), V::DropAndRequestKeyframe);
     EXPECT_EQ(gate.admit(true, 0), V::Pass);
@@ -38,6 +55,7 @@ TEST(SendGate, ASecondHoleAsksForAnotherKeyframe) {
 
 TEST(SendGate, AudioOnlyDropsWhatDoesNotFit) {
     SendGate gate(false, 3);
+    gate.open();
     EXPECT_EQ(gate.admit(false, 0), V::Pass);
     EXPECT_EQ(gate.admit(false, 3), V::Drop);
     EXPECT_EQ(gate.admit(false, 2), V::Pass);

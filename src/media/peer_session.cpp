@@ -334,17 +334,20 @@ void PeerSession::maybe_negotiate() {
     }
 }
 
+// The reply of create-offer / create-answer, on webrtcbin's thread.
+void PeerSession::deliver_description(GstPromise* promise, const char* field) {
+    PromisePtr owner(promise);
+    const GstStructure* reply = gst_promise_get_reply(promise);
+    GstWebRTCSessionDescription* desc = nullptr;
+    if (reply) gst_structure_get(reply, field, GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &desc, nullptr);
+    WebRTCDescPtr owned(desc);
+    on_local_description(owned.get());
+}
+
 void PeerSession::create_answer() {
     GstPromise* answer = gst_promise_new_with_change_func(
-        [](GstPromise* ap, gpointer d) {
-            PromisePtr owner(ap);
-            const GstStructure* reply = gst_promise_get_reply(ap);
-            GstWebRTCSessionDescription* ans = nullptr;
-            if (reply)
-                gst_structure_get(reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &ans,
-                                  nullptr);
-            WebRTCDescPtr desc(ans);
-            static_cast<PeerSession*>(d)->on_local_description(desc.get());
+        [](GstPromise* p, gpointer self) {
+            static_cast<PeerSession*>(self)->deliver_description(p, "answer");
         },
         this, nullptr);
     g_signal_emit_by_name(webrtc_, "create-answer", nullptr, answer);
@@ -352,16 +355,8 @@ void PeerSession::create_answer() {
 
 void PeerSession::create_offer() {
     GstPromise* promise = gst_promise_new_with_change_func(
-        [](GstPromise* p, gpointer data) {
-            auto* self = static_cast<PeerSession*>(data);
-            PromisePtr owner(p);
-            const GstStructure* reply = gst_promise_get_reply(p);
-            GstWebRTCSessionDescription* offer = nullptr;
-            if (reply)
-                gst_structure_get(reply, "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &offer,
-                                  nullptr);
-            WebRTCDescPtr desc(offer);
-            self->on_local_description(desc.get());
+        [](GstPromise* p, gpointer self) {
+            static_cast<PeerSession*>(self)->deliver_description(p, "offer");
         },
         this, nullptr);
     GstStructure* opts =

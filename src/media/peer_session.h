@@ -64,6 +64,7 @@ class PeerSession {
     void maybe_negotiate();
     void create_offer();
     void create_answer();
+    void deliver_description(GstPromise* promise, const char* field);
     void on_local_description(GstWebRTCSessionDescription* desc);
     void apply_pending_candidates();
     void post(std::function<void(PeerSession&)> fn);

@@ -4,9 +4,16 @@ namespace rp::media {
 
 SendGate::Verdict SendGate::admit(bool keyframe, unsigned queued) {
     if (!open_) {
+        // Once open, start from a fresh keyframe: the session asks for one when it connects.
         waiting_for_keyframe_ = video_;
-        keyframe_requested_ = true;  // the session asks for one when it connects
-        return Verdict::Drop;
+        keyframe_requested_ = true;
+        if (!video_) return Verdict::Drop;
+        // Some payloaders (H.264) only produce their caps, and so the SDP, from a keyframe:
+        // let one wait in the empty queue, and ask for it once.
+        if (keyframe && queued == 0) return Verdict::Pass;
+        if (closed_request_sent_) return Verdict::Drop;
+        closed_request_sent_ = true;
+        return Verdict::DropAndRequestKeyframe;
     }
     bool full = queued >= max_queued_;
     if (!video_) {

@@ -41,6 +41,7 @@ class SendGate {
     // Only touched by the one streaming thread. A new branch starts mid-GOP: wait for a keyframe.
     bool waiting_for_keyframe_;
     bool keyframe_requested_ = false;
+    bool closed_request_sent_ = false;
     std::atomic<std::uint64_t> dropped_{0};
     GstElement* queue_ = nullptr;
     std::function<void()> request_keyframe_;

@@ -5,10 +5,15 @@
 using rp::media::SendGate;
 using V = SendGate::Verdict;
 
-TEST(SendGate, NothingPassesBeforeTheCallIsConnected) {
+TEST(SendGate, BeforeTheCallIsConnectedOnlyOneKeyframeWaits) {
     SendGate gate(true, 4);
-    EXPECT_EQ(gate.admit(true, 0), V::Drop);
+    // A keyframe is asked for once, so that the payloader can produce its caps.
+    EXPECT_EQ(gate.admit(false, 0), V::DropAndRequestKeyframe);
     EXPECT_EQ(gate.admit(false, 0), V::Drop);
+    EXPECT_EQ(gate.admit(true, 0), V::Pass);
+    // It still waits (webrtcbin holds it until negotiated): nothing more joins it.
+    EXPECT_EQ(gate.admit(true, 1), V::Drop);
+    EXPECT_EQ(gate.admit(false, 1), V::Drop);
     gate.open();
     // The session asks for a keyframe when it connects; the gate waits for it.
     EXPECT_EQ(gate.admit(false, 0), V::Drop);

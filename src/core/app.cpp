@@ -226,6 +226,10 @@ bool App::on_bus_message(GstMessage* msg) {
                            gst_element_state_get_name(new_state));
             }
             break;
+        case GST_MESSAGE_STREAM_STATUS:
+        case GST_MESSAGE_TAG:
+        case GST_MESSAGE_QOS:
+            break;  // routine, one per thread or per stream: noise even at -v
         default:
             log::debug("bus: %s from %s", GST_MESSAGE_TYPE_NAME(msg),
                        GST_OBJECT_NAME(GST_MESSAGE_SRC(msg)));

@@ -41,6 +41,7 @@ struct Config {
     int latency_ms = 50;         // LAN-friendly; raise it for lossy or jittery links
     bool latency_probe = false;  // stamp test frames with their capture time
     int max_peers = 16;          // simultaneous calls; each costs a decoder and a send branch
+    std::string dtls_key_cache;  // empty: the default place; "none": no cache
 
     double duration_s = 0;
     double connect_timeout_s = 0;  // first connection only; 0: keep trying while the run lasts

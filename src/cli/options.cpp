@@ -167,6 +167,12 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
         ->capture_default_str()
         ->check(CLI::Range(1, 256))
         ->group(g_ice);
+    app.add_option("--dtls-key-cache", cfg.dtls_key_cache,
+                   "File that keeps our DTLS key between runs, so a call starts without "
+                   "waiting for a new RSA key; 'none' makes a new key every run. Default: "
+                   "$CACHE_DIRECTORY, $XDG_CACHE_HOME/roompeer or ~/.cache/roompeer, "
+                   "dtls-rsa2048.pem")
+        ->group(g_ice);
 
     auto* g_run = "Run control";
     app.add_option("-d,--duration", cfg.duration_s,

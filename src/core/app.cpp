@@ -1,5 +1,6 @@
 #include "core/app.h"
 
+#include "media/dtls_key_cache.h"
 #include "media/local_media.h"
 #include "media/session_manager.h"
 #include "report/report.h"
@@ -239,8 +240,11 @@ bool App::on_bus_message(GstMessage* msg) {
 }
 
 int App::run() {
-    // The first call would wait ~0.5 s for webrtcbin's DTLS certificate (an RSA key): make it
-    // now, while we connect, instead of when the first offer arrives.
+    // The first call would wait for webrtcbin's DTLS certificate: take the key from the cache
+    // (or make it) now, while we connect, instead of when the first offer arrives.
+    if (cfg_.dtls_key_cache != "none")
+        media::use_dtls_key_cache(cfg_.dtls_key_cache.empty() ? media::default_dtls_key_cache_path()
+                                                              : cfg_.dtls_key_cache);
     cert_warmup_ = std::thread([] {
         if (GstElement* dtls = gst_element_factory_make("dtlsdec", nullptr)) gst_object_unref(dtls);
     });

@@ -1,16 +1,22 @@
 // Two roompeer processes in one room through the reference server decode each other's
 // audio and video. The default STUN servers stay configured: unreachable, they must not
 // delay or break the call.
-import { startServer, startPeer, sleep, assert, assertDecodedAll, explain } from './lib.mjs';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, startPeer, sleep, assert, assertDecodedAll, explain, tmp } from './lib.mjs';
+
+// Both keep their DTLS key in one fresh file: the dtls plugin must have asked roompeer for it.
+const keyFile = join(tmp(), 'cache', 'dtls.pem');
 
 const server = await startServer();
 try {
   const a = startPeer('alice', ['--server', server.url, '--room', 'pair', '--duration', '9',
-    '--expect-peers', '1', '--expect-frames', '60', '--user-json', '{"role":"camera"}', '--latency-probe'],
+    '--expect-peers', '1', '--expect-frames', '60', '--user-json', '{"role":"camera"}', '--latency-probe',
+    '--dtls-key-cache', keyFile],
     { defaultStun: true });
   await sleep(1000);
   const b = startPeer('bob', ['--server', server.url, '--room', 'pair', '--duration', '7',
-    '--expect-peers', '1', '--expect-frames', '60'], { defaultStun: true });
+    '--expect-peers', '1', '--expect-frames', '60', '--dtls-key-cache', keyFile], { defaultStun: true });
   const [ra, rb] = await Promise.all([a.done, b.done]);
 
   for (const r of [ra, rb]) {
@@ -46,6 +52,9 @@ try {
     assert.doesNotMatch(r.stderr, /WARNING \*\*|CRITICAL/, explain(r));
     console.log(`${r.name}: ${r.report.peers[0].video.frames_decoded} frames, first after ${r.report.peers[0].first_video_frame_ms} ms`);
   }
+  const key = statSync(keyFile);
+  assert.equal(key.mode & 0o777, 0o600, 'the cached DTLS key is private');
+  console.log('DTLS key cached in ' + keyFile);
   console.log('two peers decode each other: ok');
 } finally {
   await server.stop();

@@ -49,6 +49,12 @@ struct Config {
     int expect_peers = -1;   // -1: no expectation
     int expect_frames = -1;  // -1: derived (1 with --expect-peers, else none)
 
+    std::string stats_path;         // --stats: JSON lines to FILE, "-" for stdout; empty: off
+    double stats_interval_s = 1.0;  // between two --stats lines
+    int metrics_port = -1;          // -1: no metrics endpoint; 0: any free port
+    std::string metrics_address = "127.0.0.1";
+    bool status_line = true;  // on a terminal only; --quiet turns it off
+
     int verbosity = 0;  // -1 quiet, 0 normal, 1+ verbose
 };
 

@@ -198,10 +198,30 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
                    "--expect-peers is given)")
         ->check(CLI::Range(0, 100000000))
         ->group(g_run);
+    auto* g_watch = "Watching";
+    app.add_option("--stats", cfg.stats_path,
+                   "Write one JSON line per --stats-interval to FILE ('-' for stdout): every "
+                   "call's RTT, jitter, packets lost, bitrate and fps (webrtcbin get-stats)")
+        ->group(g_watch);
+    app.add_option("--stats-interval", cfg.stats_interval_s, "Seconds between two --stats lines")
+        ->capture_default_str()
+        ->check(CLI::Range(0.1, 3600.0))
+        ->group(g_watch);
+    app.add_option("--metrics-port", cfg.metrics_port,
+                   "Serve the same figures at http://ADDRESS:N/metrics in Prometheus text "
+                   "format (0: any free port, logged)")
+        ->check(CLI::Range(0, 65535))
+        ->group(g_watch);
+    app.add_option("--metrics-address", cfg.metrics_address,
+                   "Address the --metrics-port endpoint listens on")
+        ->capture_default_str()
+        ->group(g_watch);
     app.add_flag("-v,--verbose", verbose,
                  "More logs (repeat for GStreamer details; GST_DEBUG works too)")
         ->group(g_run);
-    app.add_flag("-q,--quiet", quiet, "Only errors on stderr")->group(g_run);
+    app.add_flag("-q,--quiet", quiet,
+                 "Only errors on stderr (and no status line; it is shown only on a terminal)")
+        ->group(g_run);
     app.footer(
         "Exit codes: 0 pass, 1 expectations failed, 2 usage or config error, 3 room server "
         "unreachable\n"
@@ -300,7 +320,17 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
         if (!addr) return usage_error("--ice-address: '" + a + "' is not an IP address");
         g_object_unref(addr);
     }
+    if (!std::isfinite(cfg.stats_interval_s))
+        return usage_error("--stats-interval must be a number of seconds");
+    {
+        GInetAddress* addr = g_inet_address_new_from_string(cfg.metrics_address.c_str());
+        if (!addr)
+            return usage_error("--metrics-address: '" + cfg.metrics_address +
+                               "' is not an IP address");
+        g_object_unref(addr);
+    }
     cfg.verbosity = quiet ? -1 : verbose;
+    cfg.status_line = !quiet;
     return result;
 }
 

@@ -1,5 +1,6 @@
 #include "core/app.h"
 
+#include "core/stats_monitor.h"
 #include "media/dtls_key_cache.h"
 #include "media/local_media.h"
 #include "media/session_manager.h"
@@ -32,11 +33,13 @@ class App {
           pipeline_(gst_pipeline_new("roompeer")),
           local_(pipeline_, cfg),
           sessions_(pipeline_, local_, cfg),
-          room_(cfg.room, cfg.user_json, client_proxy_, sessions_) {
+          room_(cfg.room, cfg.user_json, client_proxy_, sessions_),
+          monitor_(cfg, monitor_sources()) {
         sessions_.set_signaller(&room_);
     }
 
     ~App() {
+        monitor_.stop();
         client_.reset();
         gst_element_set_state(pipeline_, GST_STATE_NULL);
         gst_object_unref(pipeline_);
@@ -59,7 +62,8 @@ class App {
     void fatal(int code, const std::string& why);
     void leave(const char* why);
     bool on_bus_message(GstMessage* msg);
-    int fail_before_start(const std::string& why);
+    int fail_before_start(const std::string& why, int code = kExitMedia);
+    StatsMonitor::Sources monitor_sources();
     bool is_local_element(GstObject* obj) const;
     int finish();
 
@@ -70,6 +74,7 @@ class App {
     media::SessionManager sessions_;
     ClientProxy client_proxy_;
     RoomProtocol room_;
+    StatsMonitor monitor_;
     std::unique_ptr<SocketIoClient> client_;
     Backoff backoff_;
     bool ever_connected_ = false;
@@ -81,6 +86,24 @@ class App {
     std::vector<std::string> run_errors_;
     guint reconnect_timer_ = 0;
 };
+
+StatsMonitor::Sources App::monitor_sources() {
+    StatsMonitor::Sources src;
+    src.room = [this] {
+        StatsSample s;
+        s.unix_time_s = g_get_real_time() / 1e6;
+        s.uptime_s = log::since_start_ms() / 1000;
+        s.room = cfg_.room;
+        s.self_id = room_.self_id();
+        s.state = leaving_ ? "leaving" : room_.joined() ? "joined" : "connecting";
+        s.members = static_cast<int>(room_.member_count());
+        return s;
+    };
+    src.calls = [this](std::function<void(std::vector<PeerStats>)> done) {
+        sessions_.collect_stats(std::move(done));
+    };
+    return src;
+}
 
 void App::fatal(int code, const std::string& why) {
     log::error("%s", why.c_str());
@@ -259,6 +282,10 @@ int App::run() {
         log::error("media: %s", err.c_str());
         return fail_before_start("media: " + err);
     }
+    if (!monitor_.start(&err)) {
+        log::error("%s", err.c_str());
+        return fail_before_start(err, kExitUsage);
+    }
     GstBus* bus = gst_pipeline_get_bus(GST_PIPELINE(pipeline_));
     gst_bus_add_watch(
         bus,
@@ -341,8 +368,8 @@ bool write_report(const std::string& path, const std::string& text) {
 }
 
 // A media error before we ever joined: the report still tells a CI job what went wrong.
-int App::fail_before_start(const std::string& why) {
-    fatal_code_ = kExitMedia;
+int App::fail_before_start(const std::string& why, int code) {
+    fatal_code_ = code;
     std::string line = why;
     while (!line.empty() && line.back() == '\n') line.pop_back();
     run_errors_.push_back(line);
@@ -350,6 +377,7 @@ int App::fail_before_start(const std::string& why) {
 }
 
 int App::finish() {
+    monitor_.stop();
     if (cert_warmup_.joinable()) cert_warmup_.join();
     if (GstClock* clock = gst_element_get_clock(pipeline_)) {
         GstClockTime running = gst_clock_get_time(clock) - gst_element_get_base_time(pipeline_);

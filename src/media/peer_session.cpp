@@ -3,6 +3,7 @@
 #include "media/live_add.h"
 #include "media/sdp_info.h"
 #include "media/send_gate.h"
+#include "media/webrtc_stats.h"
 #include "util/gobj.h"
 #include "util/log.h"
 
@@ -475,6 +476,21 @@ void PeerSession::apply_pending_candidates() {
     pending_.clear();
     candidates_seen_ = 0;
     for (const auto& c : pending) add_candidate(c);
+}
+
+std::uint64_t PeerSession::video_frames_sent() const {
+    std::uint64_t n = 0;
+    for (const auto& s : senders_)
+        if (s.gate && s.tee == local_.tee(Kind::Video)) n += s.gate->passed();
+    return n;
+}
+
+void PeerSession::request_stats(std::function<void(std::optional<RtpTotals>)> done) {
+    if (!webrtc_) {
+        done(std::nullopt);
+        return;
+    }
+    request_rtp_totals(webrtc_, std::move(done));
 }
 
 void PeerSession::finish(std::function<void()> done) {

@@ -8,6 +8,7 @@
 #include "media/remote_streams.h"
 #include "media/send_gate.h"
 #include "report/peer_record.h"
+#include "report/stats.h"
 #include "util/main_thread.h"
 
 #include <gst/gst.h>
@@ -42,6 +43,9 @@ class PeerSession {
     bool has_remote() const { return has_remote_; }
     bool is_caller() const { return caller_; }
     bool remote_sends(Kind k) const { return k == Kind::Video ? remote_video_ : remote_audio_; }
+    std::uint64_t video_frames_sent() const;
+    // webrtcbin's get-stats as totals; `done` runs on the main loop, also after we are gone.
+    void request_stats(std::function<void(std::optional<RtpTotals>)> done);
 
     // Finalizes recordings, then `done` on the main loop. The destructor tears down the rest.
     void finish(std::function<void()> done);

@@ -49,6 +49,7 @@ GstPadProbeReturn SendGate::on_buffer(GstPad*, GstPadProbeInfo* info, gpointer p
     bool keyframe = !GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT);
     switch (self->admit(keyframe, queued)) {
         case Verdict::Pass:
+            self->passed_.fetch_add(1, std::memory_order_relaxed);
             return GST_PAD_PROBE_OK;
         case Verdict::DropAndRequestKeyframe:
             if (self->request_keyframe_) self->request_keyframe_();

@@ -31,6 +31,8 @@ class SendGate {
     void install(GstElement* queue, std::function<void()> request_keyframe);
 
     std::uint64_t dropped() const { return dropped_.load(); }
+    // Buffers let through to the payloader: for video, the frames this member is sent.
+    std::uint64_t passed() const { return passed_.load(); }
 
   private:
     static GstPadProbeReturn on_buffer(GstPad* pad, GstPadProbeInfo* info, gpointer self);
@@ -43,6 +45,7 @@ class SendGate {
     bool keyframe_requested_ = false;
     bool closed_request_sent_ = false;
     std::atomic<std::uint64_t> dropped_{0};
+    std::atomic<std::uint64_t> passed_{0};
     GstElement* queue_ = nullptr;
     std::function<void()> request_keyframe_;
 };

@@ -1,6 +1,7 @@
 #include "media/session_manager.h"
 
 #include "media/sdp_info.h"
+#include "util/json.h"
 #include "util/log.h"
 
 namespace rp::media {
@@ -77,6 +78,41 @@ std::vector<PeerRecord> SessionManager::records() const {
         r.remote_sends_video = it->second->remote_sends(Kind::Video);
     }
     return out;
+}
+
+void SessionManager::collect_stats(std::function<void(std::vector<PeerStats>)> done) {
+    struct Gather {
+        std::vector<PeerStats> peers;
+        size_t remaining = 0;
+        std::function<void(std::vector<PeerStats>)> done;
+    };
+    auto g = std::make_shared<Gather>();
+    g->done = std::move(done);
+    for (auto& [id, session] : sessions_) {
+        const PeerRecord& r = record(id);
+        PeerStats p;
+        p.id = id;
+        JsonPtr user = json::parse(r.user_json);
+        p.name = json::get_string(json::as_object(user.get()), "name").value_or("");
+        p.state = r.state;
+        p.frames_decoded = r.counters->video_frames.load();
+        p.audio_buffers_decoded = r.counters->audio_buffers.load();
+        p.frames_sent = session->video_frames_sent();
+        g->peers.push_back(std::move(p));
+    }
+    g->remaining = g->peers.size();
+    if (g->remaining == 0) {
+        g->done({});
+        return;
+    }
+    size_t i = 0;
+    for (auto& [id, session] : sessions_) {
+        session->request_stats([g, i](std::optional<RtpTotals> totals) {
+            if (totals) g->peers[i].rtp = *totals;
+            if (--g->remaining == 0) g->done(std::move(g->peers));
+        });
+        ++i;
+    }
 }
 
 void SessionManager::warn_once(const std::string& peer, const char* kind, const std::string& what) {

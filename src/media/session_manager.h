@@ -6,6 +6,7 @@
 #include "media/local_media.h"
 #include "media/peer_session.h"
 #include "report/peer_record.h"
+#include "report/stats.h"
 
 #include <functional>
 #include <map>
@@ -36,6 +37,9 @@ class SessionManager : public PeerEvents {
     void drop_all_sessions(const char* why);
 
     std::vector<PeerRecord> records() const;
+    // Figures of every running call (get-stats plus our counters, no rates yet); `done` runs
+    // on the main loop once every webrtcbin answered.
+    void collect_stats(std::function<void(std::vector<PeerStats>)> done);
     size_t session_count() const { return sessions_.size(); }
 
   private:

@@ -32,6 +32,7 @@ class RoomProtocol : public PeerSignaller {
     const std::string& self_id() const { return self_id_; }
     bool joined() const { return joined_; }
     bool knows(const std::string& peer) const { return members_.count(peer) != 0; }
+    size_t member_count() const { return members_.size(); }
 
     // PeerSignaller
     void send_description(const std::string& peer, const SessionDescription& desc) override;

@@ -2,15 +2,23 @@
 
 #include <glib.h>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <atomic>
+
 #include <cstdarg>
 #include <cstdio>
 #include <ctime>
+#include <mutex>
 
 namespace rp::log {
 namespace {
 
 std::atomic<Level> g_level{Level::Info};
+// Log lines come from any thread; one lock keeps them and the status line from interleaving.
+std::mutex g_out_mutex;
+std::string g_status;  // on screen now, under g_out_mutex
+constexpr const char* kClearLine = "\r\033[K";
 const gint64 g_start_us = g_get_monotonic_time();
 
 void emit(Level lvl, const char* tag, const char* fmt, va_list ap) {
@@ -23,10 +31,43 @@ void emit(Level lvl, const char* tag, const char* fmt, va_list ap) {
     gmtime_r(&secs, &tm_utc);
     char stamp[32];
     strftime(stamp, sizeof stamp, "%H:%M:%S", &tm_utc);
-    fprintf(stderr, "%s.%03d %s %s\n", stamp, static_cast<int>((now / 1000) % 1000), tag, text);
+    char line[4200];
+    snprintf(line, sizeof line, "%s.%03d %s %s\n", stamp, static_cast<int>((now / 1000) % 1000),
+             tag, text);
+    std::lock_guard<std::mutex> lock(g_out_mutex);
+    if (g_status.empty()) {
+        fputs(line, stderr);
+    } else {
+        std::string out = std::string(kClearLine) + line + g_status;
+        fwrite(out.data(), 1, out.size(), stderr);
+    }
 }
 
 }  // namespace
+
+bool stderr_is_terminal() {
+    return isatty(STDERR_FILENO) == 1;
+}
+
+size_t terminal_columns() {
+    struct winsize ws {};
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+    return 80;
+}
+
+void set_status(const std::string& text) {
+    std::lock_guard<std::mutex> lock(g_out_mutex);
+    g_status = text;
+    std::string out = kClearLine + text;
+    fwrite(out.data(), 1, out.size(), stderr);
+}
+
+void clear_status() {
+    std::lock_guard<std::mutex> lock(g_out_mutex);
+    if (g_status.empty()) return;
+    g_status.clear();
+    fputs(kClearLine, stderr);
+}
 
 void set_level(Level level) {
     g_level = level;

@@ -1,0 +1,282 @@
+#include "report/stats.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <functional>
+#include <map>
+
+namespace rp {
+
+int StatsSample::connected() const {
+    return static_cast<int>(std::count_if(
+        peers.begin(), peers.end(), [](const PeerStats& p) { return p.state == "connected"; }));
+}
+
+namespace {
+
+// Fixed precision without trailing zeros: readable lines, and no 29.899999999999999.
+std::string number(double v, int decimals = 3) {
+    if (!std::isfinite(v)) return "NaN";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    std::string s = buf;
+    if (s.find('.') != std::string::npos) {
+        while (s.back() == '0') s.pop_back();
+        if (s.back() == '.') s.pop_back();
+    }
+    if (s == "-0") s = "0";
+    return s;
+}
+
+std::string integer(std::uint64_t v) {
+    return std::to_string(v);
+}
+
+std::string json_string(const std::string& s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (c < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    return out + "\"";
+}
+
+std::string json_opt(const std::optional<double>& v, int decimals = 3) {
+    return v && std::isfinite(*v) ? number(*v, decimals) : "null";
+}
+
+std::string iso_time(double unix_s) {
+    auto secs = static_cast<time_t>(std::floor(unix_s));
+    int ms = static_cast<int>((unix_s - std::floor(unix_s)) * 1000);
+    struct tm tm_utc;
+    gmtime_r(&secs, &tm_utc);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm_utc);
+    char out[96];
+    std::snprintf(out, sizeof out, "%s.%03dZ", buf, std::min(ms, 999));
+    return out;
+}
+
+// Label values escape backslash, double quote and newline (exposition format 0.0.4).
+std::string label_value(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::string peer_labels(const PeerStats& p) {
+    std::string l = "{peer=\"" + label_value(p.id) + "\"";
+    if (!p.name.empty()) l += ",name=\"" + label_value(p.name) + "\"";
+    return l + "}";
+}
+
+std::optional<double> rate(std::uint64_t before, std::uint64_t now, double seconds, double scale) {
+    if (now < before || seconds <= 0) return std::nullopt;
+    return static_cast<double>(now - before) * scale / seconds;
+}
+
+}  // namespace
+
+void compute_rates(const StatsSample& before, StatsSample& now) {
+    double dt = now.uptime_s - before.uptime_s;
+    for (auto& p : now.peers) {
+        auto it = std::find_if(before.peers.begin(), before.peers.end(),
+                               [&](const PeerStats& b) { return b.id == p.id; });
+        if (it == before.peers.end()) continue;
+        p.kbps_in = rate(it->rtp.bytes_received, p.rtp.bytes_received, dt, 8.0 / 1000);
+        p.kbps_out = rate(it->rtp.bytes_sent, p.rtp.bytes_sent, dt, 8.0 / 1000);
+        p.fps_in = rate(it->frames_decoded, p.frames_decoded, dt, 1);
+        p.fps_out = rate(it->frames_sent, p.frames_sent, dt, 1);
+    }
+}
+
+std::string stats_json_line(const StatsSample& s) {
+    std::string o = "{\"time\":" + json_string(iso_time(s.unix_time_s));
+    o += ",\"uptime_s\":" + number(s.uptime_s);
+    o += ",\"room\":" + json_string(s.room);
+    o += ",\"self_id\":" + (s.self_id.empty() ? std::string("null") : json_string(s.self_id));
+    o += ",\"state\":" + json_string(s.state);
+    o += ",\"members\":" + std::to_string(s.members);
+    o += ",\"connected\":" + std::to_string(s.connected());
+    o += ",\"peers\":[";
+    bool first = true;
+    for (const auto& p : s.peers) {
+        if (!first) o += ",";
+        first = false;
+        o += "{\"id\":" + json_string(p.id);
+        o += ",\"name\":" + (p.name.empty() ? std::string("null") : json_string(p.name));
+        o += ",\"state\":" + json_string(p.state);
+        o += ",\"rtt_ms\":" + json_opt(p.rtp.rtt_ms);
+        o += ",\"jitter_ms\":" + json_opt(p.rtp.jitter_ms);
+        o += ",\"packets_lost\":" + std::to_string(p.rtp.packets_lost);
+        o += ",\"remote_packets_lost\":" + std::to_string(p.rtp.remote_packets_lost);
+        o += ",\"bytes_received\":" + integer(p.rtp.bytes_received);
+        o += ",\"bytes_sent\":" + integer(p.rtp.bytes_sent);
+        o += ",\"packets_received\":" + integer(p.rtp.packets_received);
+        o += ",\"packets_sent\":" + integer(p.rtp.packets_sent);
+        o += ",\"kbps_in\":" + json_opt(p.kbps_in, 1);
+        o += ",\"kbps_out\":" + json_opt(p.kbps_out, 1);
+        o += ",\"fps_in\":" + json_opt(p.fps_in, 1);
+        o += ",\"fps_out\":" + json_opt(p.fps_out, 1);
+        o += ",\"frames_decoded\":" + integer(p.frames_decoded);
+        o += ",\"frames_sent\":" + integer(p.frames_sent);
+        o += ",\"audio_buffers_decoded\":" + integer(p.audio_buffers_decoded);
+        o += "}";
+    }
+    return o + "]}";
+}
+
+std::string prometheus_text(const StatsSample& s) {
+    std::string o;
+    auto family = [&](const char* name, const char* type, const char* help) {
+        o += std::string("# HELP ") + name + " " + help + "\n";
+        o += std::string("# TYPE ") + name + " " + type + "\n";
+    };
+    auto process = [&](const char* name, const char* type, const char* help, double v) {
+        family(name, type, help);
+        o += std::string(name) + " " + number(v) + "\n";
+    };
+    process("roompeer_up", "gauge", "1 while roompeer runs.", 1);
+    process("roompeer_uptime_seconds", "gauge", "Seconds since roompeer started.", s.uptime_s);
+    process("roompeer_joined", "gauge", "1 when joined to the room.", s.state == "joined" ? 1 : 0);
+    process("roompeer_members", "gauge", "Other members of the room.", s.members);
+    process("roompeer_connected", "gauge", "Calls whose connection state is connected.",
+            s.connected());
+
+    using Get = std::function<std::optional<double>(const PeerStats&)>;
+    auto per_peer = [&](const char* name, const char* type, const char* help, const Get& get) {
+        family(name, type, help);
+        for (const auto& p : s.peers) {
+            auto v = get(p);
+            if (v && std::isfinite(*v)) o += name + peer_labels(p) + " " + number(*v, 6) + "\n";
+        }
+    };
+    auto u = [](std::uint64_t v) { return std::optional<double>(static_cast<double>(v)); };
+    auto ms_to_s = [](const std::optional<double>& ms) {
+        return ms ? std::optional<double>(*ms / 1000) : std::nullopt;
+    };
+    per_peer("roompeer_peer_connected", "gauge", "1 when the call with this member is connected.",
+             [](const PeerStats& p) { return p.state == "connected" ? 1.0 : 0.0; });
+    per_peer("roompeer_peer_bytes_received_total", "counter", "RTP bytes received (get-stats).",
+             [&](const PeerStats& p) { return u(p.rtp.bytes_received); });
+    per_peer("roompeer_peer_bytes_sent_total", "counter", "RTP bytes sent (get-stats).",
+             [&](const PeerStats& p) { return u(p.rtp.bytes_sent); });
+    per_peer("roompeer_peer_packets_received_total", "counter", "RTP packets received.",
+             [&](const PeerStats& p) { return u(p.rtp.packets_received); });
+    per_peer("roompeer_peer_packets_sent_total", "counter", "RTP packets sent.",
+             [&](const PeerStats& p) { return u(p.rtp.packets_sent); });
+    per_peer("roompeer_peer_packets_lost", "gauge",
+             "RTP packets lost on the way to us (can fall when late packets arrive).",
+             [](const PeerStats& p) { return static_cast<double>(p.rtp.packets_lost); });
+    per_peer("roompeer_peer_remote_packets_lost", "gauge",
+             "Our RTP packets the member reports lost (RTCP).",
+             [](const PeerStats& p) { return static_cast<double>(p.rtp.remote_packets_lost); });
+    per_peer("roompeer_peer_rtt_seconds", "gauge", "Round-trip time from RTCP receiver reports.",
+             [&](const PeerStats& p) { return ms_to_s(p.rtp.rtt_ms); });
+    per_peer("roompeer_peer_jitter_seconds", "gauge", "Interarrival jitter of what we receive.",
+             [&](const PeerStats& p) { return ms_to_s(p.rtp.jitter_ms); });
+    per_peer("roompeer_peer_receive_bits_per_second", "gauge",
+             "Received RTP bitrate over the last interval.", [](const PeerStats& p) {
+                 return p.kbps_in ? std::optional<double>(*p.kbps_in * 1000) : std::nullopt;
+             });
+    per_peer("roompeer_peer_send_bits_per_second", "gauge",
+             "Sent RTP bitrate over the last interval.", [](const PeerStats& p) {
+                 return p.kbps_out ? std::optional<double>(*p.kbps_out * 1000) : std::nullopt;
+             });
+    per_peer("roompeer_peer_receive_frames_per_second", "gauge",
+             "Video frames decoded per second over the last interval.",
+             [](const PeerStats& p) { return p.fps_in; });
+    per_peer("roompeer_peer_send_frames_per_second", "gauge",
+             "Video frames sent per second over the last interval.",
+             [](const PeerStats& p) { return p.fps_out; });
+    per_peer("roompeer_peer_frames_decoded_total", "counter", "Video frames decoded.",
+             [&](const PeerStats& p) { return u(p.frames_decoded); });
+    per_peer("roompeer_peer_frames_sent_total", "counter", "Video frames sent.",
+             [&](const PeerStats& p) { return u(p.frames_sent); });
+    per_peer("roompeer_peer_audio_buffers_decoded_total", "counter", "Audio buffers decoded.",
+             [&](const PeerStats& p) { return u(p.audio_buffers_decoded); });
+    return o;
+}
+
+namespace {
+
+// "30" for one value or equal values, "29-30" for a spread over several members.
+std::string span(std::vector<double> v, int decimals) {
+    if (v.empty()) return "-";
+    auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+    std::string a = number(*lo, decimals), b = number(*hi, decimals);
+    return a == b ? a : a + "-" + b;
+}
+
+}  // namespace
+
+std::string status_text(const StatsSample& s, size_t width) {
+    std::string o = "room " + s.room + ": ";
+    if (s.state != "joined") {
+        o += s.state == "leaving" ? "leaving" : "connecting to the server";
+    } else {
+        int n = s.members;
+        o += std::to_string(n) + (n == 1 ? " member, " : " members, ") +
+             std::to_string(s.connected()) + " connected";
+        std::vector<double> fps_in, fps_out, rtt;
+        double kin = 0, kout = 0;
+        for (const auto& p : s.peers) {
+            if (p.state != "connected") continue;
+            if (p.fps_in) fps_in.push_back(*p.fps_in);
+            if (p.fps_out) fps_out.push_back(*p.fps_out);
+            if (p.rtp.rtt_ms) rtt.push_back(*p.rtp.rtt_ms);
+            kin += p.kbps_in.value_or(0);
+            kout += p.kbps_out.value_or(0);
+        }
+        if (s.connected() > 0) {
+            o += " | in " + span(fps_in, 0) + " fps " + number(kin, 0) + " kbit/s";
+            o += " | out " + span(fps_out, 0) + " fps " + number(kout, 0) + " kbit/s";
+            o += " | rtt " +
+                 span(rtt, rtt.empty() || *std::max_element(rtt.begin(), rtt.end()) >= 10 ? 0 : 1) +
+                 " ms";
+        } else {
+            std::map<std::string, int> states;
+            for (const auto& p : s.peers) ++states[p.state];
+            for (const auto& [state, count] : states)
+                o += ", " + std::to_string(count) + " " + state;
+        }
+    }
+    if (width > 0 && o.size() >= width) o.resize(width - 1);
+    return o;
+}
+
+}  // namespace rp

@@ -526,3 +526,32 @@ TEST_F(OptionsTest, ExpectPeersAloneLeavesFramesDerived) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(OptionsTest, WatchingDefaultsAndValues) {
+    ASSERT_EQ(run().kind, ParseResult::Kind::Run);
+    EXPECT_TRUE(cfg.stats_path.empty());
+    EXPECT_DOUBLE_EQ(cfg.stats_interval_s, 1.0);
+    EXPECT_EQ(cfg.metrics_port, -1);
+    EXPECT_EQ(cfg.metrics_address, "127.0.0.1");
+    EXPECT_TRUE(cfg.status_line);
+    ASSERT_EQ(run({"--stats", "-", "--stats-interval", "0.5", "--metrics-port", "0",
+                   "--metrics-address", "::1", "--quiet"})
+                  .kind,
+              ParseResult::Kind::Run);
+    EXPECT_EQ(cfg.stats_path, "-");
+    EXPECT_DOUBLE_EQ(cfg.stats_interval_s, 0.5);
+    EXPECT_EQ(cfg.metrics_port, 0);
+    EXPECT_EQ(cfg.metrics_address, "::1");
+    EXPECT_FALSE(cfg.status_line);
+}
+
+TEST_F(OptionsTest, WatchingBadValuesAreUsageErrors) {
+    expect_usage_error({"--stats-interval", "0"}, "--stats-interval");
+    expect_usage_error({"--stats-interval", "nan"}, "--stats-interval");
+    expect_usage_error({"--metrics-port", "70000"}, "--metrics-port");
+    expect_usage_error({"--metrics-address", "localhost"}, "--metrics-address");
+}
+
+}  // namespace

@@ -25,6 +25,8 @@ struct Config {
     std::string name = "roompeer";
     std::string user_json = "{}";
     std::string auth_json;
+    std::string ca_file;    // PEM CA trusted for wss:// besides the system store
+    bool insecure = false;  // no TLS certificate verification at all
 
     SourceSpec video{"test", ""};
     SourceSpec audio{"test", ""};
@@ -36,7 +38,8 @@ struct Config {
     std::vector<SinkSpec> sinks;
 
     std::vector<std::string> stun{"stun:stun.l.google.com:19302", "stun:stun.services.mozilla.com"};
-    std::vector<std::string> turn;
+    std::vector<std::string> turn;  // with passwords: print only through redact_url()
+    bool ice_relay_only = false;    // --ice-transport-policy relay
     std::vector<std::string> ice_addresses;
     int latency_ms = 50;         // LAN-friendly; raise it for lossy or jittery links
     bool latency_probe = false;  // stamp test frames with their capture time

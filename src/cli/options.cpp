@@ -2,6 +2,7 @@
 
 #include "signal/server_url.h"
 #include "util/json.h"
+#include "util/redact.h"
 
 #include <gio/gio.h>
 #include <CLI/CLI.hpp>
@@ -72,7 +73,8 @@ std::string validate_turn(const std::string& url) {
     size_t sep = url.find("://");
     std::string scheme = sep == std::string::npos ? "" : url.substr(0, sep);
     if (scheme != "turn" && scheme != "turns")
-        return "--turn: '" + url.substr(0, 80) + "' must look like turn://user:pass@host:port";
+        return "--turn: '" + redact_url(url).substr(0, 80) +
+               "' must look like turn://user:pass@host:port";
     size_t at = url.rfind('@');
     if (at == std::string::npos || url.find(':', sep + 3) > at)
         return "--turn: the URL needs user:pass@ before the host";
@@ -92,6 +94,7 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     app.get_formatter()->column_width(34);
 
     std::string video = "test", audio = "test", codec = "vp8", size = "640x480";
+    std::string ice_policy = "all";
     std::vector<std::string> sinks, stun, turn;
     int verbose = 0;
     bool quiet = false;
@@ -111,6 +114,13 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
         ->group(g_room);
     app.add_option("--auth", cfg.auth_json,
                    "JSON object sent as the Socket.IO CONNECT auth payload")
+        ->group(g_room);
+    app.add_option("--ca-file", cfg.ca_file,
+                   "PEM file of CA certificates trusted for wss:// and https:// servers, besides "
+                   "the system store")
+        ->group(g_room);
+    app.add_flag("--insecure", cfg.insecure,
+                 "Do not verify the room server's TLS certificate (warns; tests only)")
         ->group(g_room);
 
     auto* g_media = "Media";
@@ -147,6 +157,11 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
                    "stun:stun.services.mozilla.com")
         ->group(g_ice);
     app.add_option("--turn", turn, "TURN server turn(s)://user:pass@host:port, repeatable")
+        ->group(g_ice);
+    app.add_option("--ice-transport-policy", ice_policy,
+                   "all: any candidate pair; relay: media only through a --turn relay")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"all", "relay"}))
         ->group(g_ice);
     app.add_option("--ice-address", cfg.ice_addresses,
                    "Gather host candidates only on this local IP, repeatable (loopback allowed). "
@@ -315,6 +330,21 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     for (const auto& t : turn)
         if (auto e = validate_turn(t); !e.empty()) return usage_error(e);
     cfg.turn = turn;
+    cfg.ice_relay_only = ice_policy == "relay";
+    if (cfg.ice_relay_only && cfg.turn.empty())
+        return usage_error("--ice-transport-policy relay needs a TURN server (--turn)");
+    if (cfg.insecure && !cfg.ca_file.empty())
+        return usage_error("--insecure and --ca-file exclude each other: verify or do not");
+    if (!cfg.ca_file.empty()) {
+        GError* err = nullptr;
+        GTlsDatabase* db = g_tls_file_database_new(cfg.ca_file.c_str(), &err);
+        if (!db) {
+            std::string why = err ? err->message : "unknown error";
+            g_clear_error(&err);
+            return usage_error("--ca-file: cannot load '" + cfg.ca_file + "': " + why);
+        }
+        g_object_unref(db);
+    }
     for (const auto& a : cfg.ice_addresses) {
         GInetAddress* addr = g_inet_address_new_from_string(a.c_str());
         if (!addr) return usage_error("--ice-address: '" + a + "' is not an IP address");

@@ -1,11 +1,13 @@
 #include "media/peer_session.h"
 
+#include "media/ice_stats.h"
 #include "media/live_add.h"
 #include "media/sdp_info.h"
 #include "media/send_gate.h"
 #include "media/webrtc_stats.h"
 #include "util/gobj.h"
 #include "util/log.h"
+#include "util/redact.h"
 
 #include <agent.h>
 #include <gst/video/video.h>
@@ -156,8 +158,13 @@ bool PeerSession::create_webrtcbin(std::string* error) {
     for (const auto& turn : cfg_.turn) {
         gboolean ok = FALSE;
         g_signal_emit_by_name(webrtc_, "add-turn-server", turn.c_str(), &ok);
-        if (!ok) log::warn("peer %s: webrtcbin rejected a TURN server URL", peer_.c_str());
+        if (!ok)
+            log::warn("peer %s: webrtcbin rejected the TURN server %s", peer_.c_str(),
+                      redact_url(turn).c_str());
     }
+    if (cfg_.ice_relay_only)
+        g_object_set(webrtc_, "ice-transport-policy", GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY,
+                     nullptr);
     if (!cfg_.ice_addresses.empty()) restrict_ice_addresses(webrtc_, cfg_.ice_addresses);
     // Connected before the element leaves NULL, or the first negotiation-needed is missed.
     g_signal_connect(webrtc_, "on-negotiation-needed",
@@ -491,6 +498,25 @@ void PeerSession::request_stats(std::function<void(std::optional<RtpTotals>)> do
         return;
     }
     request_rtp_totals(webrtc_, std::move(done));
+}
+
+void PeerSession::refresh_selected_pair() {
+    if (!webrtc_) return;
+    // The reply comes on webrtcbin's thread; only the parsed pair travels to the main loop.
+    GstPromise* promise = gst_promise_new_with_change_func(
+        [](GstPromise* p, gpointer data) {
+            PromisePtr owner(p);
+            if (gst_promise_wait(p) != GST_PROMISE_RESULT_REPLIED) return;
+            const GstStructure* stats = gst_promise_get_reply(p);
+            if (!stats) return;
+            auto pair = selected_pair_from_stats(stats);
+            if (!pair) return;
+            static_cast<PeerSession*>(data)->post([pair = *pair](PeerSession& s) {
+                if (s.cb_.selected_pair) s.cb_.selected_pair(pair);
+            });
+        },
+        this, nullptr);
+    g_signal_emit_by_name(webrtc_, "get-stats", nullptr, promise);
 }
 
 void PeerSession::finish(std::function<void()> done) {

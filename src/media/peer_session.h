@@ -26,6 +26,7 @@ struct SessionCallbacks {
     std::function<void(const IceCandidate&)> send_candidate;
     std::function<void(const std::string& state)> state_changed;  // PeerRecord state names
     std::function<void(const std::string& why)> failed;           // the session cannot go on
+    std::function<void(const SelectedPair&)> selected_pair;       // learned or changed
 };
 
 class PeerSession {
@@ -46,6 +47,10 @@ class PeerSession {
     std::uint64_t video_frames_sent() const;
     // webrtcbin's get-stats as totals; `done` runs on the main loop, also after we are gone.
     void request_stats(std::function<void(std::optional<RtpTotals>)> done);
+
+    // Asks webrtcbin which candidate pair carries the media; the answer comes through
+    // SessionCallbacks::selected_pair on the main loop, once known.
+    void refresh_selected_pair();
 
     // Finalizes recordings, then `done` on the main loop. The destructor tears down the rest.
     void finish(std::function<void()> done);

@@ -33,6 +33,9 @@ SessionManager::~SessionManager() {
 
 void SessionManager::check_liveness() {
     gint64 now = g_get_monotonic_time();
+    // The pair can change after the first nomination; asking now and then keeps the report's
+    // selected_pair current without a request at exit, when the sessions are going away.
+    bool refresh_all = ++ticks_ % 5 == 0;
     std::vector<std::pair<std::string, std::string>> dead;  // id, why
     for (auto& [id, session] : sessions_) {
         PeerRecord& r = record(id);
@@ -43,6 +46,8 @@ void SessionManager::check_liveness() {
             l.seen = seen;
             l.progress_us = now;
         }
+        if (r.state == "connected" && (refresh_all || !r.selected_pair))
+            session->refresh_selected_pair();
         bool sends = session->remote_sends(Kind::Video) || session->remote_sends(Kind::Audio);
         if (r.state == "failed" || r.state == "closed") {
             dead.emplace_back(id, "connection " + r.state);
@@ -144,6 +149,10 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
         PeerRecord& r = record(peer);
         if (r.state == state) return;
         r.state = state;
+        if (state == "connected") {
+            if (auto it = sessions_.find(peer); it != sessions_.end())
+                it->second->refresh_selected_pair();
+        }
         if (state == "connected" && !r.ever_connected) {
             r.ever_connected = true;
             log::info("peer %s: connected", peer.c_str());
@@ -155,6 +164,13 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
         } else {
             log::debug("peer %s: %s", peer.c_str(), state.c_str());
         }
+    };
+    cb.selected_pair = [this, peer](const SelectedPair& pair) {
+        PeerRecord& r = record(peer);
+        if (r.selected_pair == pair) return;
+        log::debug("peer %s: media over %s -> %s (%s)", peer.c_str(), pair.local_type.c_str(),
+                   pair.remote_type.c_str(), pair.protocol.c_str());
+        r.selected_pair = pair;
     };
     cb.failed = [this, peer](const std::string& why) {
         log::warn("peer %s: %s; closing that session", peer.c_str(), why.c_str());

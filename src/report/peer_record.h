@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,14 @@ struct MediaCounters {
     LatencySamples latency;
 };
 
+// The ICE candidate pair a call's media uses, from webrtcbin's get-stats.
+struct SelectedPair {
+    std::string local_type;   // host | srflx | prflx | relay
+    std::string remote_type;  // host | srflx | prflx | relay
+    std::string protocol;     // udp | tcp
+    bool operator==(const SelectedPair&) const = default;
+};
+
 struct PeerRecord {
     std::string id;
     std::string user_json = "{}";
@@ -51,6 +60,7 @@ struct PeerRecord {
     std::string end_reason;  // why the call ended, when it did: "left the room", "no media..."
     bool remote_sends_video = false;
     bool remote_sends_audio = false;
+    std::optional<SelectedPair> selected_pair;  // once connected and known
     std::shared_ptr<MediaCounters> counters = std::make_shared<MediaCounters>();
 };
 

@@ -111,6 +111,19 @@ std::string report_json(const RunResult& run, const std::vector<std::string>& fa
             json_builder_add_null_value(b);
         else
             json_builder_add_int_value(b, static_cast<gint64>(first));
+        json_builder_set_member_name(b, "selected_pair");
+        if (p.selected_pair) {
+            json_builder_begin_object(b);
+            json_builder_set_member_name(b, "local_type");
+            json_builder_add_string_value(b, p.selected_pair->local_type.c_str());
+            json_builder_set_member_name(b, "remote_type");
+            json_builder_add_string_value(b, p.selected_pair->remote_type.c_str());
+            json_builder_set_member_name(b, "protocol");
+            json_builder_add_string_value(b, p.selected_pair->protocol.c_str());
+            json_builder_end_object(b);
+        } else {
+            json_builder_add_null_value(b);
+        }
         json_builder_set_member_name(b, "end_reason");
         if (p.end_reason.empty())
             json_builder_add_null_value(b);

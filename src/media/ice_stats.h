@@ -1,0 +1,16 @@
+// Reads the selected ICE candidate pair out of webrtcbin's get-stats reply. Pure: no element.
+#pragma once
+
+#include "report/peer_record.h"
+
+#include <gst/gst.h>
+
+#include <optional>
+
+namespace rp::media {
+
+// The pair webrtcbin reports as selected (else nominated, else the only succeeded one), with
+// the types and protocol of its two candidates; nullopt while nothing is selected.
+std::optional<SelectedPair> selected_pair_from_stats(const GstStructure* stats);
+
+}  // namespace rp::media

@@ -15,6 +15,7 @@
 
 const fs = require('fs');
 const http = require('http');
+const https = require('https');
 const path = require('path');
 
 let Server;
@@ -26,16 +27,18 @@ try {
   process.exit(2);
 }
 
-const USAGE = `usage: room-server [--port N] [--host ADDR] [--seed-mode] [--quiet]
+const USAGE = `usage: room-server [--port N] [--host ADDR] [--cert FILE --key FILE] [--seed-mode] [--quiet]
   --port N      TCP port (default 3000; 0 = pick a free port)
   --host ADDR   address to bind (default 127.0.0.1)
+  --cert FILE   PEM certificate (chain): serve https:// and wss:// instead of http://
+  --key FILE    PEM private key of --cert
   --seed-mode   behave exactly like the tutorial server: on disconnect nothing
                 is removed and nothing is emitted; no leaveRTCRoom
   --quiet       do not log events to stderr (warnings are still printed)
   -h, --help    show this help`;
 
 function parseArgs(argv) {
-  const opts = { port: 3000, host: '127.0.0.1', seedMode: false, quiet: false };
+  const opts = { port: 3000, host: '127.0.0.1', seedMode: false, quiet: false, cert: null, key: null };
   const fail = (msg) => {
     console.error(`room-server: ${msg}\n${USAGE}`);
     process.exit(2);
@@ -64,6 +67,8 @@ function parseArgs(argv) {
         opts.host = takeValue();
         if (!opts.host) fail('empty --host');
         break;
+      case '--cert': opts.cert = takeValue(); break;
+      case '--key': opts.key = takeValue(); break;
       case '--seed-mode': opts.seedMode = true; break;
       case '--quiet': opts.quiet = true; break;
       case '-h':
@@ -75,6 +80,7 @@ function parseArgs(argv) {
         fail(`unknown argument "${argv[i]}"`);
     }
   }
+  if (!opts.cert !== !opts.key) fail('--cert and --key go together');
   return opts;
 }
 
@@ -109,7 +115,25 @@ function handleHttp(req, res) {
   });
 }
 
-const httpServer = http.createServer(handleHttp);
+function tlsOptions() {
+  try {
+    return { cert: fs.readFileSync(opts.cert), key: fs.readFileSync(opts.key) };
+  } catch (e) {
+    console.error(`room-server: cannot read --cert/--key: ${e.message}`);
+    process.exit(2);
+  }
+}
+
+const scheme = opts.cert ? 'https' : 'http';
+let httpServer;
+try {
+  httpServer = opts.cert ? https.createServer(tlsOptions(), handleHttp) : http.createServer(handleHttp);
+} catch (e) {
+  console.error(`room-server: unusable --cert/--key: ${e.message}`);
+  process.exit(2);
+}
+// A client that gives up on our certificate is not a server problem: log it, keep serving.
+httpServer.on('tlsClientError', (err) => log(`TLS handshake failed: ${err.message}`));
 const io = new Server(httpServer, { cors: { origin: true } }); // maxHttpBufferSize: default (1e6)
 
 // ---- rooms ----------------------------------------------------------------
@@ -198,7 +222,7 @@ httpServer.on('error', (err) => {
 httpServer.listen(opts.port, opts.host, () => {
   const { port } = httpServer.address();
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  process.stdout.write(`room-server listening on http://${host}:${port}\n`);
+  process.stdout.write(`room-server listening on ${scheme}://${host}:${port}\n`);
   log(`mode=${opts.seedMode ? 'seed' : 'default'}`);
 });
 

@@ -148,7 +148,9 @@ void App::connect() {
     };
     h.event = [this](const std::string& name, JsonArray* args) { room_.on_event(name, args); };
     h.failed = [this](LinkFailure kind, const std::string& why) { on_link_failed(kind, why); };
-    client_ = std::make_unique<SocketIoClient>(cfg_.ws_url, cfg_.auth_json, std::move(h));
+    client_ = std::make_unique<SocketIoClient>(cfg_.ws_url, cfg_.auth_json,
+                                               SocketIoClient::Tls{cfg_.ca_file, cfg_.insecure},
+                                               std::move(h));
     client_proxy_.client = client_.get();
     client_->connect();
 }
@@ -158,6 +160,12 @@ void App::on_link_failed(LinkFailure kind, const std::string& why) {
     room_.on_disconnected();
     if (kind == LinkFailure::Refused) {
         fatal(kExitServer, "the room server refused the connection: " + why);
+        return;
+    }
+    // Retrying cannot make an untrusted certificate trusted; after a start that worked, the
+    // server may be mid-way through a certificate change, and calls keep running meanwhile.
+    if (kind == LinkFailure::Untrusted && !ever_connected_) {
+        fatal(kExitServer, "cannot trust the room server at " + cfg_.ws_url + ": " + why);
         return;
     }
     int delay = backoff_.next_ms();
@@ -337,6 +345,10 @@ int App::run() {
             },
             this);
     }
+    if (cfg_.insecure)
+        log::warn(
+            "--insecure: the room server's TLS certificate is not verified; anyone on the "
+            "path can read and change the signalling");
     connect();
     g_main_loop_run(loop_);
     g_source_remove(sigint);

@@ -5,14 +5,77 @@
 
 namespace rp {
 
-SocketIoClient::SocketIoClient(std::string ws_url, std::string auth_json, Handlers handlers)
-    : url_(std::move(ws_url)), auth_json_(std::move(auth_json)), handlers_(std::move(handlers)) {
+namespace {
+
+std::string describe_cert_errors(GTlsCertificateFlags f) {
+    std::string out;
+    auto add = [&](GTlsCertificateFlags bit, const char* what) {
+        if (!(f & bit)) return;
+        if (!out.empty()) out += ", ";
+        out += what;
+    };
+    add(G_TLS_CERTIFICATE_UNKNOWN_CA, "signed by an unknown CA");
+    add(G_TLS_CERTIFICATE_BAD_IDENTITY, "issued for another host name");
+    add(G_TLS_CERTIFICATE_NOT_ACTIVATED, "not valid yet");
+    add(G_TLS_CERTIFICATE_EXPIRED, "expired");
+    add(G_TLS_CERTIFICATE_REVOKED, "revoked");
+    add(G_TLS_CERTIFICATE_INSECURE, "uses an insecure algorithm");
+    add(G_TLS_CERTIFICATE_GENERIC_ERROR, "invalid");
+    return out.empty() ? "not trusted" : out;
+}
+
+}  // namespace
+
+SocketIoClient::SocketIoClient(std::string ws_url, std::string auth_json, Tls tls,
+                               Handlers handlers)
+    : url_(std::move(ws_url)),
+      auth_json_(std::move(auth_json)),
+      handlers_(std::move(handlers)),
+      insecure_(tls.insecure) {
     session_ = soup_session_new_with_options("timeout", 10, "idle-timeout", 0, nullptr);
+    if (!tls.ca_file.empty()) {
+        GError* err = nullptr;
+        extra_ca_ = g_tls_file_database_new(tls.ca_file.c_str(), &err);
+        // Options already loaded it once; a file that vanished since fails verification.
+        if (!extra_ca_)
+            log::warn("--ca-file %s: %s", tls.ca_file.c_str(), err ? err->message : "?");
+        g_clear_error(&err);
+    }
 }
 
 SocketIoClient::~SocketIoClient() {
     close();
     g_clear_object(&session_);
+    g_clear_object(&extra_ca_);
+}
+
+// libsoup has already verified the certificate against the system store (the session's default
+// database) and failed. A certificate is still good when --ca-file's CAs verify the same chain
+// for the same host: trust is the union of both stores, with GIO doing every check.
+gboolean SocketIoClient::on_accept_certificate(SoupMessage* msg, GTlsCertificate* cert,
+                                               GTlsCertificateFlags errors, gpointer p) {
+    auto* self = static_cast<SocketIoClient*>(p);
+    if (self->insecure_) return TRUE;
+    self->cert_errors_ = errors;
+    if (!self->extra_ca_ || !cert) return FALSE;
+    GUri* uri = soup_message_get_uri(msg);
+    int port = g_uri_get_port(uri);
+    GSocketConnectable* identity =
+        g_network_address_new(g_uri_get_host(uri), static_cast<guint16>(port > 0 ? port : 443));
+    GError* err = nullptr;
+    GTlsCertificateFlags ours = g_tls_database_verify_chain(
+        self->extra_ca_, cert, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity, nullptr,
+        G_TLS_DATABASE_VERIFY_NONE, nullptr, &err);
+    g_object_unref(identity);
+    if (err) {
+        log::debug("--ca-file verification: %s", err->message);
+        g_clear_error(&err);
+        return FALSE;
+    }
+    if (ours == 0) return TRUE;
+    // Report what the store that knows the CA objects to, e.g. a wrong host name.
+    if (!(ours & G_TLS_CERTIFICATE_UNKNOWN_CA)) self->cert_errors_ = ours;
+    return FALSE;
 }
 
 void SocketIoClient::connect() {
@@ -25,6 +88,9 @@ void SocketIoClient::connect() {
         handlers_.failed(LinkFailure::Unreachable, "cannot parse URL " + url_);
         return;
     }
+    cert_errors_ = static_cast<GTlsCertificateFlags>(0);
+    g_signal_connect(msg, "accept-certificate", G_CALLBACK(&SocketIoClient::on_accept_certificate),
+                     this);
     log::debug("connecting to %s", url_.c_str());
     soup_session_websocket_connect_async(session_, msg, nullptr, nullptr, G_PRIORITY_DEFAULT,
                                          cancellable_, &SocketIoClient::on_connect_done, this);
@@ -53,11 +119,23 @@ void SocketIoClient::on_connect_done(GObject* source, GAsyncResult* res, gpointe
         soup_session_websocket_connect_finish(SOUP_SESSION(source), res, &err);
     if (!ws) {
         bool cancelled = g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+        bool bad_cert = g_error_matches(err, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
         std::string why = err ? err->message : "unknown error";
         g_clear_error(&err);
         if (cancelled) return;  // `this` may be gone
         auto* self = static_cast<SocketIoClient*>(data);
         self->reported_ = true;
+        if (bad_cert) {
+            self->handlers_.failed(LinkFailure::Untrusted,
+                                   "its TLS certificate is " +
+                                       describe_cert_errors(self->cert_errors_) +
+                                       (self->extra_ca_ ? " (neither the system CA store nor "
+                                                          "--ca-file verify it)"
+                                                        : " (the system CA store does not "
+                                                          "verify it; add its CA with "
+                                                          "--ca-file FILE)"));
+            return;
+        }
         self->handlers_.failed(LinkFailure::Unreachable, why);
         return;
     }

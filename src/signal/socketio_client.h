@@ -15,6 +15,7 @@ namespace rp {
 enum class LinkFailure {
     Unreachable,  // could not open the WebSocket
     Refused,      // CONNECT_ERROR from the server
+    Untrusted,    // the server's TLS certificate failed verification
     Lost,         // was connected, then closed or silent
 };
 
@@ -26,7 +27,12 @@ class SocketIoClient : public EventEmitter {
         std::function<void(LinkFailure, const std::string& why)> failed;
     };
 
-    SocketIoClient(std::string ws_url, std::string auth_json, Handlers handlers);
+    struct Tls {
+        std::string ca_file;    // trusted besides the system store
+        bool insecure = false;  // accept any certificate
+    };
+
+    SocketIoClient(std::string ws_url, std::string auth_json, Tls tls, Handlers handlers);
     ~SocketIoClient() override;
     SocketIoClient(const SocketIoClient&) = delete;
     SocketIoClient& operator=(const SocketIoClient&) = delete;
@@ -39,6 +45,8 @@ class SocketIoClient : public EventEmitter {
 
   private:
     static void on_connect_done(GObject* source, GAsyncResult* res, gpointer self);
+    static gboolean on_accept_certificate(SoupMessage*, GTlsCertificate* cert,
+                                          GTlsCertificateFlags errors, gpointer self);
     static void on_message(SoupWebsocketConnection*, gint type, GBytes* data, gpointer self);
     static void on_closed(SoupWebsocketConnection*, gpointer self);
     static gboolean on_heartbeat_timeout(gpointer self);
@@ -52,6 +60,9 @@ class SocketIoClient : public EventEmitter {
     std::string url_;
     std::string auth_json_;
     Handlers handlers_;
+    bool insecure_ = false;
+    GTlsDatabase* extra_ca_ = nullptr;                                         // --ca-file
+    GTlsCertificateFlags cert_errors_ = static_cast<GTlsCertificateFlags>(0);  // last refusal
     SoupSession* session_ = nullptr;
     GCancellable* cancellable_ = nullptr;
     SoupWebsocketConnection* ws_ = nullptr;

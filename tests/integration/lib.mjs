@@ -31,7 +31,7 @@ export async function startServer(extraArgs = []) {
     const timer = setTimeout(() => reject(new Error('room server did not start: ' + log)), 15000);
     proc.stdout.on('data', (d) => {
       out += d;
-      const m = out.match(/listening on (http:\/\/\S+)/);
+      const m = out.match(/listening on (https?:\/\/\S+)/);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
     proc.on('exit', (code) => reject(new Error(`room server exited ${code}: ${log}`)));

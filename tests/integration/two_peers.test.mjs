@@ -29,6 +29,8 @@ try {
     const p = r.report.peers[0];
     assert.equal(p.video.width, 640, explain(r));
     assert.equal(p.video.height, 480, explain(r));
+    // Loopback, no TURN: media goes straight between the two host candidates.
+    assert.deepEqual(p.selected_pair, { local_type: 'host', remote_type: 'host', protocol: 'udp' }, explain(r));
   }
   // Alice stamps her frames (--latency-probe): Bob measures glass-to-glass latency; Bob does
   // not stamp, so Alice has none.

@@ -87,4 +87,14 @@ std::optional<SelectedPair> selected_pair_from_stats(const GstStructure* stats) 
     return out;
 }
 
+std::string ice_failure_hint(bool has_turn, bool relay_only) {
+    if (!has_turn)
+        return "ICE found no working path and no TURN server is configured (--turn): "
+               "members behind NATs or firewalls need one";
+    if (relay_only)
+        return "ICE found no working path through the TURN relay: check --turn's host, port, "
+               "user and password";
+    return "ICE found no working path, not even through the TURN relay: check --turn";
+}
+
 }  // namespace rp::media

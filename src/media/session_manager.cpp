@@ -1,5 +1,6 @@
 #include "media/session_manager.h"
 
+#include "media/ice_stats.h"
 #include "media/sdp_info.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -49,11 +50,14 @@ void SessionManager::check_liveness() {
         if (r.state == "connected" && (refresh_all || !r.selected_pair))
             session->refresh_selected_pair();
         bool sends = session->remote_sends(Kind::Video) || session->remote_sends(Kind::Audio);
-        if (r.state == "failed" || r.state == "closed") {
+        if (r.state == "failed" && !r.ever_connected) {
+            dead.emplace_back(id, "connection failed: " + failure_hint());
+        } else if (r.state == "failed" || r.state == "closed") {
             dead.emplace_back(id, "connection " + r.state);
         } else if (!r.ever_connected && now - l.started_us > kConnectTimeoutUs) {
-            dead.emplace_back(
-                id, session->has_remote() ? "not connected after 20 s" : "no answer in 20 s");
+            dead.emplace_back(id, session->has_remote()
+                                      ? "not connected after 20 s: " + failure_hint()
+                                      : std::string("no answer in 20 s"));
         } else if (r.ever_connected && sends && seen > 0 &&
                    now - l.progress_us > kSilenceTimeoutUs) {
             dead.emplace_back(id, "no media for 5 s: the member vanished");
@@ -63,6 +67,10 @@ void SessionManager::check_liveness() {
         log::warn("peer %s: %s; closing that session", id.c_str(), why.c_str());
         end_session(id, "failed", why);
     }
+}
+
+std::string SessionManager::failure_hint() const {
+    return ice_failure_hint(!cfg_.turn.empty(), cfg_.ice_relay_only);
 }
 
 PeerRecord& SessionManager::record(const std::string& peer) {
@@ -156,11 +164,10 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
         if (state == "connected" && !r.ever_connected) {
             r.ever_connected = true;
             log::info("peer %s: connected", peer.c_str());
-        } else if (state == "failed" || state == "disconnected") {
-            log::warn("peer %s: connection %s%s", peer.c_str(), state.c_str(),
-                      cfg_.turn.empty() && cfg_.ice_addresses.empty() && state == "failed"
-                          ? " (no TURN server configured: behind NAT, add --turn)"
-                          : "");
+        } else if (state == "failed") {
+            log::warn("peer %s: connection failed: %s", peer.c_str(), failure_hint().c_str());
+        } else if (state == "disconnected") {
+            log::warn("peer %s: connection disconnected", peer.c_str());
         } else {
             log::debug("peer %s: %s", peer.c_str(), state.c_str());
         }

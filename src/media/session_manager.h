@@ -44,6 +44,7 @@ class SessionManager : public PeerEvents {
 
   private:
     PeerRecord& record(const std::string& peer);
+    std::string failure_hint() const;
     // Once a second: closes sessions whose member vanished without a leave event (the seed
     // server sends none) or never answered, so they free their resources and the report says so.
     void check_liveness();

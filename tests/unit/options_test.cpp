@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -101,6 +102,9 @@ TEST_F(OptionsTest, Defaults) {
     EXPECT_EQ(cfg.verbosity, 0);
     EXPECT_EQ(cfg.name, "roompeer");
     EXPECT_EQ(cfg.auth_json, "");
+    EXPECT_FALSE(cfg.ice_relay_only);
+    EXPECT_EQ(cfg.ca_file, "");
+    EXPECT_FALSE(cfg.insecure);
 }
 
 TEST_F(OptionsTest, SinkDefaultsToFakeWithoutADisplay) {
@@ -453,6 +457,72 @@ TEST_F(OptionsTest, TurnFormatIsChecked) {
     expect_usage_error({"--turn", ""}, "--turn");
 }
 
+TEST_F(OptionsTest, BadTurnUrlMessageHidesThePassword) {
+    ParseResult r = run({"--turn", "turx://user:topsecret@h:3478"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.message.find("topsecret"), std::string::npos) << r.message;
+    EXPECT_NE(r.message.find("turx://user:***@h:3478"), std::string::npos) << r.message;
+}
+
+TEST_F(OptionsTest, IceTransportPolicy) {
+    expect_runs(run({"--ice-transport-policy", "all"}));
+    EXPECT_FALSE(cfg.ice_relay_only);
+    expect_runs(run({"--turn", "turn://u:p@127.0.0.1:3478", "--ice-transport-policy", "relay"}));
+    EXPECT_TRUE(cfg.ice_relay_only);
+    expect_usage_error({"--ice-transport-policy", "none"}, "--ice-transport-policy");
+    expect_usage_error({"--ice-transport-policy", "relay"}, "needs a TURN server (--turn)");
+}
+
+class TempFile {
+  public:
+    explicit TempFile(const std::string& text) {
+        char tmpl[] = "/tmp/roompeer-unit-XXXXXX";
+        int fd = mkstemp(tmpl);
+        path_ = tmpl;
+        if (fd >= 0) {
+            [[maybe_unused]] auto n = write(fd, text.data(), text.size());
+            close(fd);
+        }
+    }
+    ~TempFile() { unlink(path_.c_str()); }
+    const std::string& path() const { return path_; }
+
+  private:
+    std::string path_;
+};
+
+// A self-signed CA made for this test (EC P-256, valid until 2126).
+constexpr const char* kTestCaPem = R"(-----BEGIN CERTIFICATE-----
+MIIBmDCCAT2gAwIBAgIUX302m28nAuTj7c63oEhpcXePgTUwCgYIKoZIzj0EAwIw
+IDEeMBwGA1UEAwwVcm9vbXBlZXItdW5pdC10ZXN0LWNhMCAXDTI2MTEyNjAxMzgw
+OFoYDzIxMjYxMTAyMDEzODA4WjAgMR4wHAYDVQQDDBVyb29tcGVlci11bml0LXRl
+c3QtY2EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQ5GWxDgEg86cfT0fD2sy5t
+YoxvJdz2MaJjdwjMlfzQ1HZr4/zV2Nca0a2yqASv1UyQB6n4z73rmoUJH/ghQU6Q
+o1MwUTAdBgNVHQ4EFgQUuxyFlrWCoT2kVIBVmq/clvvmkoowHwYDVR0jBBgwFoAU
+uxyFlrWCoT2kVIBVmq/clvvmkoowDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQD
+AgNJADBGAiEA+H8h7P/eYc/PUBXUkPX0aULLmLVVvyXyjGGwztk6ELQCIQCZgky1
+j5A5+YUps6hT4msf7u+fmAWNINcH18pjbkbLSw==
+-----END CERTIFICATE-----
+)";
+
+TEST_F(OptionsTest, CaFileIsLoadedAtParseTime) {
+    TempFile ca(kTestCaPem);
+    expect_runs(
+        parse({"--server", "https://rooms.example.org", "--room", "r", "--ca-file", ca.path()}));
+    EXPECT_EQ(cfg.ca_file, ca.path());
+    EXPECT_FALSE(cfg.insecure);
+    TempFile garbage("not a certificate\n");
+    expect_usage_error({"--ca-file", garbage.path()}, "--ca-file: cannot load");
+    expect_usage_error({"--ca-file", "/nonexistent/ca.pem"}, "--ca-file: cannot load");
+}
+
+TEST_F(OptionsTest, InsecureAndCaFileExcludeEachOther) {
+    expect_runs(run({"--insecure"}));
+    EXPECT_TRUE(cfg.insecure);
+    TempFile ca(kTestCaPem);
+    expect_usage_error({"--insecure", "--ca-file", ca.path()}, "exclude each other");
+}
+
 TEST_F(OptionsTest, IceAddresses) {
     expect_runs(run(
         {"--ice-address", "127.0.0.1", "--ice-address", "::1", "--ice-address", "192.168.1.20"}));
@@ -470,12 +540,15 @@ TEST_F(OptionsTest, HelpExitsZeroAndListsEveryLongOption) {
     ParseResult r = parse({"--help"});
     EXPECT_EQ(r.kind, ParseResult::Kind::Exit);
     EXPECT_EQ(r.exit_code, 0);
-    for (const char* opt :
-         {"--help",         "--version",       "--server",        "--room",     "--name",
-          "--user-json",    "--auth",          "--video",         "--audio",    "--video-codec",
-          "--video-size",   "--fps",           "--video-bitrate", "--sink",     "--stun",
-          "--turn",         "--ice-address",   "--latency",       "--duration", "--report",
-          "--expect-peers", "--expect-frames", "--verbose",       "--quiet"}) {
+    for (const char* opt : {"--help",          "--version",     "--server",
+                            "--room",          "--name",        "--user-json",
+                            "--auth",          "--video",       "--audio",
+                            "--video-codec",   "--video-size",  "--fps",
+                            "--video-bitrate", "--sink",        "--stun",
+                            "--turn",          "--ice-address", "--latency",
+                            "--duration",      "--report",      "--expect-peers",
+                            "--expect-frames", "--verbose",     "--quiet",
+                            "--ca-file",       "--insecure",    "--ice-transport-policy"}) {
         EXPECT_NE(r.message.find(opt), std::string::npos) << opt;
     }
 }

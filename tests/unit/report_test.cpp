@@ -233,6 +233,22 @@ TEST(ReportJson, TopLevelFieldsAndTypes) {
     EXPECT_EQ(json_array_get_length(json_node_get_array(peers)), 2u);
 }
 
+TEST(ReportJson, SelectedPairOnceKnown) {
+    RunResult run = sample_run();
+    run.peers[0].selected_pair = rp::SelectedPair{"relay", "prflx", "udp"};
+    JsonPtr holder;
+    JsonObject* root = parse_report(rp::report_json(run, {}), holder);
+    ASSERT_TRUE(root);
+    JsonObject* a = json_array_get_object_element(json_object_get_array_member(root, "peers"), 0);
+    JsonObject* pair = rp::json::get_object(a, "selected_pair");
+    ASSERT_TRUE(pair);
+    EXPECT_EQ(member_names(pair),
+              (std::vector<std::string>{"local_type", "protocol", "remote_type"}));
+    EXPECT_EQ(rp::json::get_string(pair, "local_type"), "relay");
+    EXPECT_EQ(rp::json::get_string(pair, "remote_type"), "prflx");
+    EXPECT_EQ(rp::json::get_string(pair, "protocol"), "udp");
+}
+
 TEST(ReportJson, PeerFieldsAndTypes) {
     JsonPtr holder;
     JsonObject* root = parse_report(rp::report_json(sample_run(), {}), holder);
@@ -241,11 +257,13 @@ TEST(ReportJson, PeerFieldsAndTypes) {
     ASSERT_TRUE(peers);
     JsonObject* a = json_array_get_object_element(peers, 0);
     ASSERT_TRUE(a);
-    // The fields, plus end_reason (null while the call runs).
+    // The fields, plus end_reason (null while the call runs) and selected_pair (null
+    // until known).
     EXPECT_EQ(member_names(a),
               (std::vector<std::string>{"audio", "end_reason", "first_video_frame_ms", "id",
-                                        "state", "user", "video"}));
+                                        "selected_pair", "state", "user", "video"}));
     EXPECT_TRUE(JSON_NODE_HOLDS_NULL(json_object_get_member(a, "end_reason")));
+    EXPECT_TRUE(JSON_NODE_HOLDS_NULL(json_object_get_member(a, "selected_pair")));
     EXPECT_EQ(rp::json::get_string(a, "id"), "peerA");
     EXPECT_EQ(rp::json::get_string(a, "state"), "connected");
 

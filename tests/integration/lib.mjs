@@ -59,7 +59,8 @@ export function startPeer(name, args, opts = {}) {
     ...args,
     ...(process.env.ROOMPEER_EXTRA_ARGS ? process.env.ROOMPEER_EXTRA_ARGS.split(' ') : []),
   ];
-  const proc = spawn(ROOMPEER, full, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = opts.env ? { ...process.env, ...opts.env } : process.env;
+  const proc = spawn(ROOMPEER, full, { stdio: ['ignore', 'pipe', 'pipe'], env });
   children.add(proc);
   let stderr = '';
   proc.stderr.on('data', (d) => {

@@ -1,7 +1,8 @@
 // TURN for real: coturn on 127.0.0.1 (started here, own database, one long-term-credential
 // user) and two roompeers with --ice-transport-policy relay. Media must flow through the relay:
 // both decode frames, both report a relay/relay selected pair, and coturn logs the allocations
-// and permissions. The TURN password appears nowhere: logs (also at -v), report.
+// and permissions. The TURN password appears nowhere: logs (also at -v and in GStreamer's own
+// debug lines), report.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,7 +50,9 @@ try {
   const turnUrl = `turn://roompeer:${PASSWORD}@127.0.0.1:${PORT}`;
   const relay = ['--turn', turnUrl, '--ice-transport-policy', 'relay'];
   const a = startPeer('alice', ['--server', server.url, '--room', 'turn', '--duration', '8',
-    '--expect-peers', '1', '--expect-frames', '60', '-v', ...relay], { dir });
+    '--expect-peers', '1', '--expect-frames', '60', '-v', ...relay],
+  // webrtcbin's own debug line names the TURN server: it must arrive redacted.
+  { dir, env: { GST_DEBUG: 'webrtcbin:5' } });
   await a.waitForLog(/joined room 'turn'/);
   const b = startPeer('bob', ['--server', server.url, '--room', 'turn', '--duration', '6',
     '--expect-peers', '1', '--expect-frames', '60', ...relay], { dir });
@@ -63,6 +66,7 @@ try {
     assert.ok(!JSON.stringify(r.report).includes(PASSWORD), `${r.name} reported the TURN password`);
     console.log(`${r.name} via TURN: ${r.report.peers[0].video.frames_decoded} frames, pair ${JSON.stringify(r.report.peers[0].selected_pair)}`);
   }
+  assert.ok(ra.stderr.includes(`turn://roompeer:***@127.0.0.1:${PORT}`), 'GStreamer debug line, redacted' + explain(ra).slice(0, 3000));
   // coturn saw two members allocate and open permissions, and relayed for them.
   const log = coturn.log();
   const allocations = log.match(/user <roompeer>: incoming packet ALLOCATE processed, success/g) ?? [];

@@ -156,7 +156,9 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
                    "stun:stun.l.google.com:19302 and "
                    "stun:stun.services.mozilla.com")
         ->group(g_ice);
-    app.add_option("--turn", turn, "TURN server turn(s)://user:pass@host:port, repeatable")
+    app.add_option("--turn", turn,
+                   "TURN server turn(s)://user:pass@host:port, repeatable (the password is never "
+                   "printed)")
         ->group(g_ice);
     app.add_option("--ice-transport-policy", ice_policy,
                    "all: any candidate pair; relay: media only through a --turn relay")
@@ -239,8 +241,9 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
         ->group(g_run);
     app.footer(
         "Exit codes: 0 pass, 1 expectations failed, 2 usage or config error, 3 room server "
-        "unreachable\n"
-        "or join refused, 4 media error (missing GStreamer element, device that cannot be "
+        "unreachable,\n"
+        "its TLS certificate not trusted, or join refused, 4 media error (missing GStreamer "
+        "element, device that cannot be "
         "opened).\n"
         "Example: roompeer --server http://127.0.0.1:3000 --room demo --duration 10 --report -");
 

@@ -92,9 +92,9 @@ void SocketIoClient::connect() {
     g_signal_connect(msg, "accept-certificate", G_CALLBACK(&SocketIoClient::on_accept_certificate),
                      this);
     log::debug("connecting to %s", url_.c_str());
+    msg_ = msg;  // our reference, dropped in close()
     soup_session_websocket_connect_async(session_, msg, nullptr, nullptr, G_PRIORITY_DEFAULT,
                                          cancellable_, &SocketIoClient::on_connect_done, this);
-    g_object_unref(msg);
 }
 
 void SocketIoClient::close() {
@@ -103,6 +103,10 @@ void SocketIoClient::close() {
     if (cancellable_) {
         g_cancellable_cancel(cancellable_);
         g_clear_object(&cancellable_);
+    }
+    if (msg_) {
+        g_signal_handlers_disconnect_by_data(msg_, this);
+        g_clear_object(&msg_);
     }
     if (ws_) {
         g_signal_handlers_disconnect_by_data(ws_, this);

@@ -65,6 +65,7 @@ class SocketIoClient : public EventEmitter {
     GTlsCertificateFlags cert_errors_ = static_cast<GTlsCertificateFlags>(0);  // last refusal
     SoupSession* session_ = nullptr;
     GCancellable* cancellable_ = nullptr;
+    SoupMessage* msg_ = nullptr;  // the pending connect's, so close() can detach from it
     SoupWebsocketConnection* ws_ = nullptr;
     sio::OpenInfo open_;
     guint heartbeat_ = 0;

@@ -46,11 +46,10 @@ void SessionManager::check_liveness() {
         bool sends = session->remote_sends(Kind::Video) || session->remote_sends(Kind::Audio);
         if (r.state == "failed" || r.state == "closed") {
             dead.emplace_back(id, "connection " + r.state);
-        } else if (!r.ever_connected && now - l.started_us > kConnectTimeoutUs) {
+        } else if (!l.connected && now - l.started_us > kConnectTimeoutUs) {
             dead.emplace_back(
                 id, session->has_remote() ? "not connected after 20 s" : "no answer in 20 s");
-        } else if (r.ever_connected && sends && seen > 0 &&
-                   now - l.progress_us > kSilenceTimeoutUs) {
+        } else if (l.connected && sends && seen > 0 && now - l.progress_us > kSilenceTimeoutUs) {
             dead.emplace_back(id, "no media for 5 s: the member vanished");
         }
     }
@@ -132,6 +131,11 @@ bool SessionManager::has_room_for(const std::string& peer) {
 
 PeerSession* SessionManager::create_session(const std::string& peer) {
     PeerRecord& rec = record(peer);
+    // A member called again under the same id (we failed over to another room server node, it
+    // did not): the record goes on, but the end of the last call must not end this one.
+    rec.state = "new";
+    rec.end_reason.clear();
+    liveness_.erase(peer);
     SessionCallbacks cb;
     LifetimeRef alive = alive_;
     cb.send_description = [this, peer](const SessionDescription& d) {
@@ -144,8 +148,9 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
         PeerRecord& r = record(peer);
         if (r.state == state) return;
         r.state = state;
-        if (state == "connected" && !r.ever_connected) {
+        if (state == "connected" && !liveness_[peer].connected) {
             r.ever_connected = true;
+            liveness_[peer].connected = true;
             log::info("peer %s: connected", peer.c_str());
         } else if (state == "failed" || state == "disconnected") {
             log::warn("peer %s: connection %s%s", peer.c_str(), state.c_str(),

@@ -9,6 +9,8 @@
 //   C->S candidate {candidate, candidateTo} S->candidateTo getCandidate {candidate, candidateFrom}
 // Additions (disabled by --seed-mode):
 //   on disconnect, and C->S leaveRTCRoom([room]):  S->room user_exit {id}
+// With --redis URL several processes share the rooms (Socket.IO redis adapter for the events,
+// member lists in Redis, see rooms-redis.js); a dead node's members get user_exit too.
 //
 // See README.md for the CLI.
 'use strict';
@@ -27,18 +29,20 @@ try {
   process.exit(2);
 }
 
-const USAGE = `usage: room-server [--port N] [--host ADDR] [--cert FILE --key FILE] [--seed-mode] [--quiet]
+const USAGE = `usage: room-server [--port N] [--host ADDR] [--cert FILE --key FILE] [--redis URL] [--seed-mode] [--quiet]
   --port N      TCP port (default 3000; 0 = pick a free port)
   --host ADDR   address to bind (default 127.0.0.1)
   --cert FILE   PEM certificate (chain): serve https:// and wss:// instead of http://
   --key FILE    PEM private key of --cert
+  --redis URL   share rooms with every room-server using this Redis
+                (redis://[user:pass@]host:port[/db]); default: none, one process
   --seed-mode   behave exactly like the tutorial server: on disconnect nothing
-                is removed and nothing is emitted; no leaveRTCRoom
+                is removed and nothing is emitted; no leaveRTCRoom (not with --redis)
   --quiet       do not log events to stderr (warnings are still printed)
   -h, --help    show this help`;
 
 function parseArgs(argv) {
-  const opts = { port: 3000, host: '127.0.0.1', seedMode: false, quiet: false, cert: null, key: null };
+  const opts = { port: 3000, host: '127.0.0.1', redis: null, seedMode: false, quiet: false, cert: null, key: null };
   const fail = (msg) => {
     console.error(`room-server: ${msg}\n${USAGE}`);
     process.exit(2);
@@ -69,6 +73,12 @@ function parseArgs(argv) {
         break;
       case '--cert': opts.cert = takeValue(); break;
       case '--key': opts.key = takeValue(); break;
+      case '--redis': {
+        const v = takeValue();
+        if (!/^rediss?:\/\/[^/\s]/.test(v)) fail(`--redis: "${v}" must look like redis://host:port`);
+        opts.redis = v;
+        break;
+      }
       case '--seed-mode': opts.seedMode = true; break;
       case '--quiet': opts.quiet = true; break;
       case '-h':
@@ -81,6 +91,8 @@ function parseArgs(argv) {
     }
   }
   if (!opts.cert !== !opts.key) fail('--cert and --key go together');
+  // The seed's stale members would outlive every node; only default mode cleans up.
+  if (opts.redis && opts.seedMode) fail('--seed-mode is one process; it does not combine with --redis');
   return opts;
 }
 
@@ -137,24 +149,29 @@ httpServer.on('tlsClientError', (err) => log(`TLS handshake failed: ${err.messag
 const io = new Server(httpServer, { cors: { origin: true } }); // maxHttpBufferSize: default (1e6)
 
 // ---- rooms ----------------------------------------------------------------
-// users[room] = [{...userInfo, id: socketId}, ...]  (same shape as the seed)
-const users = Object.create(null);
+const { MemoryRooms } = require('./rooms-memory');
+const rooms = opts.redis
+  ? new (require('./rooms-redis').RedisRooms)({
+    url: opts.redis,
+    log,
+    warn,
+    onExit: (room, id) => {
+      io.to(room).emit('user_exit', { id });
+      log(`user_exit room=${JSON.stringify(room)} id=${id} (its node is dead)`);
+    },
+    // Our clients are no longer in anyone's list: make them reconnect and join again.
+    onDeclaredDead: () => io.local.disconnectSockets(true),
+  })
+  : new MemoryRooms({ seedMode: opts.seedMode });
 
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNonEmptyString = (v) => typeof v === 'string' && v.length > 0;
 
-function removeFromRoom(socket, room) {
-  const list = users[room];
-  if (!list || !list.some((u) => u.id === socket.id)) return false;
-  users[room] = list.filter((u) => u.id !== socket.id);
-  if (users[room].length === 0) delete users[room];
+async function removeFromRoom(socket, room) {
+  if (!(await rooms.leave(room, socket.id))) return false;
   io.to(room).emit('user_exit', { id: socket.id });
   log(`user_exit room=${JSON.stringify(room)} id=${socket.id}`);
   return true;
-}
-
-function roomsOf(socket) {
-  return Object.keys(users).filter((room) => users[room].some((u) => u.id === socket.id));
 }
 
 // Relays one of offer/answer/candidate: `data[toField]` names the target socket
@@ -167,23 +184,32 @@ function relay(socket, inEvent, data, toField, payloadField, outEvent, fromField
   log(`${inEvent} ${socket.id} -> ${data[toField]}`);
 }
 
+// Membership changes of one socket run one after another, in the order they arrived, even
+// when the member lists are in Redis; shutdown waits for the last of them.
+const pending = new Set();
+function serialize(socket, what, fn) {
+  const run = (socket.data.queue ?? Promise.resolve()).then(fn).catch((err) => {
+    warn(`${what} from ${socket.id} failed: ${err.message}`);
+  });
+  socket.data.queue = run;
+  pending.add(run);
+  run.finally(() => pending.delete(run));
+}
+
 io.on('connection', (socket) => {
   log(`connect id=${socket.id} addr=${socket.handshake.address}`);
 
   socket.on('joinRTCRoom', (room, user) => {
     if (!isNonEmptyString(room)) return warn(`joinRTCRoom from ${socket.id}: room is not a non-empty string, ignored`);
     if (!isObject(user)) return warn(`joinRTCRoom from ${socket.id}: user info is not an object, ignored`);
-    if (users[room] === undefined) users[room] = [];
-    const entry = { ...user, id: socket.id };
-    const existing = users[room].findIndex((u) => u.id === socket.id);
-    // The seed pushes a duplicate on a repeated join; that is invisible to clients
-    // (members never contain the joiner itself), so default mode just replaces it.
-    if (existing >= 0 && !opts.seedMode) users[room][existing] = entry;
-    else users[room].push(entry);
     socket.join(room);
-    const members = users[room].filter((u) => u.id !== socket.id);
-    io.to(room).emit('usersInRoom', members);
-    log(`joinRTCRoom room=${JSON.stringify(room)} id=${socket.id} user=${JSON.stringify(user)} members=${members.length}`);
+    serialize(socket, 'joinRTCRoom', async () => {
+      const list = await rooms.join(room, socket.id, { ...user, id: socket.id });
+      if (!socket.connected) return; // gone while we waited; its disconnect removes the entry
+      const members = list.filter((u) => u.id !== socket.id);
+      io.to(room).emit('usersInRoom', members);
+      log(`joinRTCRoom room=${JSON.stringify(room)} id=${socket.id} user=${JSON.stringify(user)} members=${members.length}`);
+    });
   });
 
   socket.on('offer', (data) => relay(socket, 'offer', data, 'callTo', 'sdp', 'getOffer', 'callFrom'));
@@ -196,20 +222,24 @@ io.on('connection', (socket) => {
       if (room !== undefined && room !== null && !isNonEmptyString(room)) {
         return warn(`leaveRTCRoom from ${socket.id}: room is not a string, ignored`);
       }
-      const mine = roomsOf(socket);
-      const rooms = isNonEmptyString(room) ? mine.filter((r) => r === room) : mine;
-      if (rooms.length === 0) return log(`leaveRTCRoom room=${JSON.stringify(room)} id=${socket.id}: not a member`);
-      for (const r of rooms) {
-        if (r !== socket.id) socket.leave(r); // never leave the private room used for relaying
-        removeFromRoom(socket, r);
-      }
+      serialize(socket, 'leaveRTCRoom', async () => {
+        const mine = await rooms.roomsOf(socket.id);
+        const left = isNonEmptyString(room) ? mine.filter((r) => r === room) : mine;
+        if (left.length === 0) return log(`leaveRTCRoom room=${JSON.stringify(room)} id=${socket.id}: not a member`);
+        for (const r of left) {
+          if (r !== socket.id) socket.leave(r); // never leave the private room used for relaying
+          await removeFromRoom(socket, r);
+        }
+      });
     });
   }
 
   socket.on('disconnect', (reason) => {
     log(`disconnect id=${socket.id} reason=${reason}`);
     if (opts.seedMode) return; // the seed keeps stale members and tells nobody
-    for (const room of roomsOf(socket)) removeFromRoom(socket, room);
+    serialize(socket, 'disconnect', async () => {
+      for (const room of await rooms.roomsOf(socket.id)) await removeFromRoom(socket, room);
+    });
   });
 });
 
@@ -219,19 +249,39 @@ httpServer.on('error', (err) => {
   process.exit(1);
 });
 
-httpServer.listen(opts.port, opts.host, () => {
-  const { port } = httpServer.address();
-  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  process.stdout.write(`room-server listening on ${scheme}://${host}:${port}\n`);
-  log(`mode=${opts.seedMode ? 'seed' : 'default'}`);
-});
+async function main() {
+  if (opts.redis) {
+    const { createAdapter } = require('@socket.io/redis-adapter');
+    try {
+      const { pub, sub } = await rooms.start();
+      io.adapter(createAdapter(pub, sub));
+    } catch (err) {
+      console.error(`room-server: cannot reach Redis at ${opts.redis}: ${err.message}`);
+      process.exit(1);
+    }
+  }
+  httpServer.listen(opts.port, opts.host, () => {
+    const { port } = httpServer.address();
+    const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+    process.stdout.write(`room-server listening on ${scheme}://${host}:${port}\n`);
+    log(`mode=${opts.seedMode ? 'seed' : 'default'}${opts.redis ? ` redis=${opts.redis}` : ''}`);
+  });
+}
+main();
 
 let stopping = false;
-function shutdown(signal) {
+async function shutdown(signal) {
   if (stopping) return;
   stopping = true;
   log(`${signal} received, shutting down`);
-  setTimeout(() => process.exit(0), 1000).unref(); // do not hang on stubborn connections
+  // Do not hang on stubborn connections (or on a Redis that went away).
+  setTimeout(() => process.exit(0), opts.redis ? 3000 : 1000).unref();
+  if (opts.redis) {
+    // Members leave (user_exit reaches the other nodes) before this node leaves Redis.
+    io.local.disconnectSockets(true);
+    await Promise.allSettled([...pending]);
+    await rooms.stop();
+  }
   io.close(() => process.exit(0)); // disconnects all sockets and closes the http server
   if (httpServer.closeAllConnections) httpServer.closeAllConnections();
 }

@@ -19,8 +19,10 @@ struct SinkSpec {
 };
 
 struct Config {
-    std::string server;  // as given
-    std::string ws_url;  // normalized WebSocket endpoint
+    std::string server;                // the first --server, as given
+    std::string ws_url;                // its normalized WebSocket endpoint
+    std::vector<std::string> servers;  // every --server, as given, in order
+    std::vector<std::string> ws_urls;  // their WebSocket endpoints, same order
     std::string room;
     std::string name = "roompeer";
     std::string user_json = "{}";

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -100,10 +101,14 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     bool quiet = false;
 
     auto* g_room = "Room";
-    app.add_option("-s,--server", cfg.server,
+    std::vector<std::string> servers;
+    app.add_option("-s,--server", servers,
                    "Room server URL: ws://, wss://, http:// or https:// (the Socket.IO path is "
-                   "added when the URL has none)")
+                   "added when the URL has none). Repeatable or comma-separated: nodes of one "
+                   "room service; the first that answers is used, and when it is lost the next "
+                   "one in turn")
         ->required()
+        ->delimiter(',')
         ->group(g_room);
     app.add_option("-r,--room", cfg.room, "Room to join")->required()->group(g_room);
     app.add_option("-n,--name", cfg.name, "Our name, sent as userInfo.name")
@@ -269,9 +274,17 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     };
 
     std::string err;
-    auto ws = websocket_url(cfg.server, &err);
-    if (!ws) return usage_error("--server: " + err);
-    cfg.ws_url = *ws;
+    for (const auto& server : servers) {
+        auto ws = websocket_url(server, &err);
+        if (!ws) return usage_error("--server: " + err);
+        if (std::find(cfg.ws_urls.begin(), cfg.ws_urls.end(), *ws) != cfg.ws_urls.end())
+            return usage_error("--server: '" + server + "' is given twice");
+        cfg.servers.push_back(server);
+        cfg.ws_urls.push_back(*ws);
+    }
+    if (cfg.servers.empty()) return usage_error("--server needs a URL");
+    cfg.server = cfg.servers.front();
+    cfg.ws_url = cfg.ws_urls.front();
     if (cfg.room.empty()) return usage_error("--room must not be empty");
     if (cfg.latency_probe && cfg.video.kind != "test")
         return usage_error("--latency-probe needs --video test (it paints into the test pattern)");

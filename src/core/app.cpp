@@ -77,6 +77,8 @@ class App {
     StatsMonitor monitor_;
     std::unique_ptr<SocketIoClient> client_;
     Backoff backoff_;
+    size_t server_index_ = 0;  // into cfg_.servers: the node we are on or trying next
+    std::string server_;       // the last one we connected to, for the report
     bool ever_connected_ = false;
     gint64 started_us_ = g_get_monotonic_time();
     std::string last_connect_error_;
@@ -139,6 +141,9 @@ void App::connect() {
     SocketIoClient::Handlers h;
     h.connected = [this](const std::string& sid) {
         backoff_.reset();
+        server_ = cfg_.servers[server_index_];
+        if (cfg_.servers.size() > 1 || ever_connected_)
+            log::info("on room server %s", cfg_.servers[server_index_].c_str());
         if (ever_connected_) {
             // The server forgot us: new socket id, room to join again, members with new ids.
             sessions_.drop_all_sessions("room server reconnected");
@@ -148,7 +153,7 @@ void App::connect() {
     };
     h.event = [this](const std::string& name, JsonArray* args) { room_.on_event(name, args); };
     h.failed = [this](LinkFailure kind, const std::string& why) { on_link_failed(kind, why); };
-    client_ = std::make_unique<SocketIoClient>(cfg_.ws_url, cfg_.auth_json,
+    client_ = std::make_unique<SocketIoClient>(cfg_.ws_urls[server_index_], cfg_.auth_json,
                                                SocketIoClient::Tls{cfg_.ca_file, cfg_.insecure},
                                                std::move(h));
     client_proxy_.client = client_.get();
@@ -165,13 +170,20 @@ void App::on_link_failed(LinkFailure kind, const std::string& why) {
     // Retrying cannot make an untrusted certificate trusted; after a start that worked, the
     // server may be mid-way through a certificate change, and calls keep running meanwhile.
     if (kind == LinkFailure::Untrusted && !ever_connected_) {
-        fatal(kExitServer, "cannot trust the room server at " + cfg_.ws_url + ": " + why);
+        fatal(kExitServer,
+              "cannot trust the room server at " + cfg_.servers[server_index_] + ": " + why);
         return;
     }
     int delay = backoff_.next_ms();
+    const std::string& failed_server = cfg_.servers[server_index_];
+    // Several nodes: a dead one is not tried again before every other one was.
+    server_index_ = (server_index_ + 1) % cfg_.servers.size();
+    client_->set_url(cfg_.ws_urls[server_index_]);
+    std::string next =
+        cfg_.servers.size() > 1 ? " (next: " + cfg_.servers[server_index_] + ")" : "";
     if (!ever_connected_) {
-        std::string what = "cannot reach the room server at " + cfg_.ws_url + ": " + why +
-                           " (is it running? check --server)";
+        std::string what = "cannot reach the room server at " + failed_server + ": " + why +
+                           (cfg_.servers.size() > 1 ? "" : " (is it running? check --server)");
         double waited_s = (g_get_monotonic_time() - started_us_) / 1e6;
         double left_s = cfg_.connect_timeout_s - waited_s;
         if (cfg_.connect_timeout_s > 0 && left_s * 1000 < delay)
@@ -182,10 +194,10 @@ void App::on_link_failed(LinkFailure kind, const std::string& why) {
             return;
         }
         last_connect_error_ = what;
-        log::warn("%s; retrying in %d ms", what.c_str(), delay);
+        log::warn("%s; retrying in %d ms%s", what.c_str(), delay, next.c_str());
     } else {
-        log::warn("lost the room server (%s); reconnecting in %d ms, media keeps flowing",
-                  why.c_str(), delay);
+        log::warn("lost the room server %s (%s); reconnecting in %d ms%s, media keeps flowing",
+                  failed_server.c_str(), why.c_str(), delay, next.c_str());
     }
     reconnect_timer_ = g_timeout_add(
         static_cast<guint>(delay),
@@ -403,6 +415,7 @@ int App::finish() {
     RunResult run;
     run.room = cfg_.room;
     run.self_id = room_.self_id();
+    run.server = server_;
     run.peers = sessions_.records();
     run.errors = run_errors_;
     auto failures =

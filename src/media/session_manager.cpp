@@ -50,16 +50,15 @@ void SessionManager::check_liveness() {
         if (r.state == "connected" && (refresh_all || !r.selected_pair))
             session->refresh_selected_pair();
         bool sends = session->remote_sends(Kind::Video) || session->remote_sends(Kind::Audio);
-        if (r.state == "failed" && !r.ever_connected) {
+        if (r.state == "failed" && !l.connected) {
             dead.emplace_back(id, "connection failed: " + failure_hint());
         } else if (r.state == "failed" || r.state == "closed") {
             dead.emplace_back(id, "connection " + r.state);
-        } else if (!r.ever_connected && now - l.started_us > kConnectTimeoutUs) {
+        } else if (!l.connected && now - l.started_us > kConnectTimeoutUs) {
             dead.emplace_back(id, session->has_remote()
                                       ? "not connected after 20 s: " + failure_hint()
                                       : std::string("no answer in 20 s"));
-        } else if (r.ever_connected && sends && seen > 0 &&
-                   now - l.progress_us > kSilenceTimeoutUs) {
+        } else if (l.connected && sends && seen > 0 && now - l.progress_us > kSilenceTimeoutUs) {
             dead.emplace_back(id, "no media for 5 s: the member vanished");
         }
     }
@@ -145,6 +144,11 @@ bool SessionManager::has_room_for(const std::string& peer) {
 
 PeerSession* SessionManager::create_session(const std::string& peer) {
     PeerRecord& rec = record(peer);
+    // A member called again under the same id (we failed over to another room server node, it
+    // did not): the record goes on, but the end of the last call must not end this one.
+    rec.state = "new";
+    rec.end_reason.clear();
+    liveness_.erase(peer);
     SessionCallbacks cb;
     LifetimeRef alive = alive_;
     cb.send_description = [this, peer](const SessionDescription& d) {
@@ -161,8 +165,9 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
             if (auto it = sessions_.find(peer); it != sessions_.end())
                 it->second->refresh_selected_pair();
         }
-        if (state == "connected" && !r.ever_connected) {
+        if (state == "connected" && !liveness_[peer].connected) {
             r.ever_connected = true;
+            liveness_[peer].connected = true;
             log::info("peer %s: connected", peer.c_str());
         } else if (state == "failed") {
             log::warn("peer %s: connection failed: %s", peer.c_str(), failure_hint().c_str());

@@ -57,6 +57,7 @@ class SessionManager : public PeerEvents {
         gint64 started_us = 0;
         gint64 progress_us = 0;
         std::uint64_t seen = 0;  // decoded video frames + audio buffers at progress_us
+        bool connected = false;  // this call, not an earlier one with the same member
     };
 
     GstElement* pipeline_;

@@ -71,6 +71,11 @@ std::string report_json(const RunResult& run, const std::vector<std::string>& fa
         json_builder_add_null_value(b);
     else
         json_builder_add_string_value(b, run.self_id.c_str());
+    json_builder_set_member_name(b, "server");
+    if (run.server.empty())
+        json_builder_add_null_value(b);
+    else
+        json_builder_add_string_value(b, run.server.c_str());
     json_builder_set_member_name(b, "result");
     json_builder_add_string_value(b, failures.empty() ? "pass" : "fail");
     json_builder_set_member_name(b, "failures");

@@ -19,6 +19,7 @@ Expectations make_expectations(int expect_peers, int expect_frames);
 struct RunResult {
     std::string room;
     std::string self_id;
+    std::string server;  // --server URL we were last connected to; empty: never connected
     std::vector<PeerRecord> peers;
     std::vector<std::string> errors;  // run-level failures (e.g. lost server), always fail
 };

@@ -38,6 +38,7 @@ RoomProtocol::RoomProtocol(std::string room, std::string user_json, EventEmitter
     : room_(std::move(room)), user_json_(std::move(user_json)), out_(out), up_(up) {}
 
 void RoomProtocol::on_connected(const std::string& self_id) {
+    if (!self_id_.empty() && self_id_ != self_id) former_ids_.insert(self_id_);
     self_id_ = self_id;
     joined_ = true;
     first_list_seen_ = false;
@@ -107,7 +108,7 @@ void RoomProtocol::on_users_in_room(JsonNode* list) {
             warn_once("server", "usersInRoom entry", "member without a string id");
             continue;
         }
-        if (*id == self_id_) continue;
+        if (*id == self_id_ || former_ids_.count(*id)) continue;
         std::string user = json::to_string(node);
         auto it = members_.find(*id);
         if (it != members_.end()) {

@@ -53,6 +53,9 @@ class RoomProtocol : public PeerSignaller {
     EventEmitter& out_;
     PeerEvents& up_;
     std::string self_id_;
+    // Our socket ids from before a reconnect: when our node died, the room service lists them
+    // until it notices, and calling ourselves would only wait for an answer that never comes.
+    std::set<std::string> former_ids_;
     bool joined_ = false;
     bool first_list_seen_ = false;
     std::map<std::string, std::string> members_;  // id -> user JSON

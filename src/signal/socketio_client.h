@@ -37,6 +37,9 @@ class SocketIoClient : public EventEmitter {
     SocketIoClient(const SocketIoClient&) = delete;
     SocketIoClient& operator=(const SocketIoClient&) = delete;
 
+    // The endpoint of the next connect(): another node of the same room service.
+    void set_url(std::string ws_url) { url_ = std::move(ws_url); }
+    const std::string& url() const { return url_; }
     void connect();  // asynchronous; exactly one of connected/failed follows
     void close();
     bool is_connected() const { return connected_; }

@@ -184,6 +184,57 @@ TEST_F(OptionsTest, HttpsServerBecomesWss) {
     EXPECT_EQ(cfg.ws_url, std::string("wss://rooms.example.com") + kEioPath);
 }
 
+TEST_F(OptionsTest, OneServerIsAListOfOne) {
+    expect_runs(run());
+    EXPECT_EQ(cfg.servers, (std::vector<std::string>{"http://127.0.0.1:3000"}));
+    EXPECT_EQ(cfg.ws_urls,
+              (std::vector<std::string>{std::string("ws://127.0.0.1:3000") + kEioPath}));
+}
+
+TEST_F(OptionsTest, ServerIsRepeatableInOrder) {
+    expect_runs(parse(
+        {"--server", "http://a:1", "--room", "x", "-s", "wss://b", "--server", "http://c:3/"}));
+    EXPECT_EQ(cfg.servers, (std::vector<std::string>{"http://a:1", "wss://b", "http://c:3/"}));
+    EXPECT_EQ(cfg.ws_urls, (std::vector<std::string>{std::string("ws://a:1") + kEioPath,
+                                                     std::string("wss://b") + kEioPath,
+                                                     std::string("ws://c:3") + kEioPath}));
+    // The first one is the one tried first.
+    EXPECT_EQ(cfg.server, "http://a:1");
+    EXPECT_EQ(cfg.ws_url, std::string("ws://a:1") + kEioPath);
+}
+
+TEST_F(OptionsTest, ServerTakesACommaSeparatedList) {
+    expect_runs(parse({"--server", "http://a:1,http://b:2", "--room", "x"}));
+    EXPECT_EQ(cfg.servers, (std::vector<std::string>{"http://a:1", "http://b:2"}));
+    EXPECT_EQ(cfg.ws_urls[1], std::string("ws://b:2") + kEioPath);
+}
+
+TEST_F(OptionsTest, ServerListsAndRepeatsMix) {
+    expect_runs(parse({"--server", "http://a:1,http://b:2", "--room", "x", "--server=http://c:3"}));
+    EXPECT_EQ(cfg.servers, (std::vector<std::string>{"http://a:1", "http://b:2", "http://c:3"}));
+}
+
+TEST_F(OptionsTest, ABadServerInAListIsAUsageError) {
+    for (const char* list : {"http://a:1,b:2", "ftp://a,http://b", ""}) {
+        ParseResult r = parse({"--server", list, "--room", "x"});
+        EXPECT_EQ(r.kind, ParseResult::Kind::Exit) << list;
+        EXPECT_EQ(r.exit_code, 2) << list;
+        EXPECT_NE(r.message.find("--server"), std::string::npos) << list << ": " << r.message;
+    }
+}
+
+TEST_F(OptionsTest, EmptyItemsOfAServerListAreSkipped) {
+    expect_runs(parse({"--server", "http://a:1,,http://b:2,", "--room", "x"}));
+    EXPECT_EQ(cfg.servers, (std::vector<std::string>{"http://a:1", "http://b:2"}));
+}
+
+TEST_F(OptionsTest, TheSameServerTwiceIsAUsageError) {
+    // Also when only the spelling differs: both reach the same endpoint.
+    ParseResult r = parse({"--server", "http://a:1,ws://a:1/", "--room", "x"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.message.find("twice"), std::string::npos) << r.message;
+}
+
 TEST_F(OptionsTest, BadServerUrlsAreUsageErrors) {
     for (const char* url : {"127.0.0.1:3000", "ftp://h", "http://"}) {
         ParseResult r = parse({"--server", url, "--room", "x"});

@@ -32,6 +32,7 @@ RunResult run_with(std::vector<PeerRecord> peers) {
     RunResult r;
     r.room = "demo";
     r.self_id = "me";
+    r.server = "http://127.0.0.1:3000";
     r.peers = std::move(peers);
     return r;
 }
@@ -220,9 +221,10 @@ TEST(ReportJson, TopLevelFieldsAndTypes) {
     JsonPtr holder;
     JsonObject* root = parse_report(rp::report_json(sample_run(), {}), holder);
     ASSERT_TRUE(root);
-    EXPECT_EQ(member_names(root),
-              (std::vector<std::string>{"failures", "peers", "result", "room", "self_id"}));
+    EXPECT_EQ(member_names(root), (std::vector<std::string>{"failures", "peers", "result", "room",
+                                                            "self_id", "server"}));
     EXPECT_EQ(rp::json::get_string(root, "room"), "demo");
+    EXPECT_EQ(rp::json::get_string(root, "server"), "http://127.0.0.1:3000");
     EXPECT_EQ(rp::json::get_string(root, "self_id"), "me");
     EXPECT_EQ(rp::json::get_string(root, "result"), "pass");
     JsonNode* failures = json_object_get_member(root, "failures");
@@ -339,13 +341,15 @@ TEST(ReportJson, FailuresMakeTheResultFail) {
     EXPECT_STREQ(json_array_get_string_element(failures, 1), "second \"quoted\"");
 }
 
-TEST(ReportJson, EmptySelfIdIsNull) {
+TEST(ReportJson, EmptySelfIdAndServerAreNull) {
     RunResult r = run_with({});
     r.self_id.clear();
+    r.server.clear();
     JsonPtr holder;
     JsonObject* root = parse_report(rp::report_json(r, {}), holder);
     ASSERT_TRUE(root);
     EXPECT_TRUE(is_null(root, "self_id"));
+    EXPECT_TRUE(is_null(root, "server"));
     JsonArray* peers = json_object_get_array_member(root, "peers");
     ASSERT_TRUE(peers);
     EXPECT_EQ(json_array_get_length(peers), 0u);

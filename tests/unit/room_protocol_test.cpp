@@ -196,6 +196,20 @@ TEST_F(RoomProtocolTest, LaterListsNeverCallKnownMembersOrOurselves) {
     EXPECT_TRUE(events.calls.empty());
 }
 
+TEST_F(RoomProtocolTest, OurIdsFromBeforeAReconnectAreNeverCalled) {
+    room.on_connected("old-me");
+    feed("usersInRoom", R"([[{"id":"a"}]])");
+    room.on_disconnected();
+    // Another node of the room service still lists our old socket: its node died moments ago.
+    room.on_connected("me");
+    events.calls.clear();
+    feed("usersInRoom", R"([[{"id":"a"},{"id":"old-me"},{"id":"me"}]])");
+    auto joined = calls_of("joined");
+    ASSERT_EQ(joined.size(), 1u);
+    EXPECT_EQ(joined[0].peer, "a");
+    EXPECT_FALSE(room.knows("old-me"));
+}
+
 TEST_F(RoomProtocolTest, LaterListRecordsUnknownMembersWithoutCallingThem) {
     join_alone();
     feed("usersInRoom", R"([[{"id":"me"},{"id":"ghost","name":"G"}]])");

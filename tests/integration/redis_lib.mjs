@@ -1,0 +1,117 @@
+// Helpers for the tests of several room servers sharing rooms through Redis: a private
+// redis-server on loopback, room-server nodes on it, a raw Socket.IO client, Redis queries.
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { NODE_MODULES, startServer, tmp, sleep, assert } from './lib.mjs';
+
+const require = createRequire(join(NODE_MODULES, 'noop.js'));
+const WebSocket = require('ws');
+
+const freePort = () => new Promise((resolve, reject) => {
+  const s = createServer();
+  s.on('error', reject);
+  s.listen(0, '127.0.0.1', () => {
+    const { port } = s.address();
+    s.close(() => resolve(port));
+  });
+});
+
+// redis-server on 127.0.0.1 with nothing written to disk, in its own temp dir. A missing
+// redis-server fails the test (scripts/setup installs it), it never skips.
+export async function startRedis() {
+  const which = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  assert.equal(which.status, 0, 'redis-server is not installed: run scripts/setup');
+  const dir = tmp('roompeer-redis-');
+  const port = await freePort();
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
+    '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stdout.on('data', (d) => { log += d; });
+  proc.stderr.on('data', (d) => { log += d; });
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('redis-server did not start:\n' + log)), 10000);
+    proc.stdout.on('data', () => {
+      if (/Ready to accept connections/.test(log)) { clearTimeout(timer); resolve(); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`redis-server exited ${code}:\n${log}`)); });
+  });
+  process.on('exit', () => { try { proc.kill('SIGKILL'); } catch {} });
+  const url = `redis://127.0.0.1:${port}`;
+  return {
+    url,
+    proc,
+    // Runs one command through redis-cli; resolves with its raw output lines.
+    cli: (...args) => {
+      const r = spawnSync('redis-cli', ['-p', String(port), '--raw', ...args], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `redis-cli ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout.split('\n').filter((l) => l !== '');
+    },
+    stop: async () => {
+      if (proc.exitCode === null) {
+        proc.kill('SIGTERM');
+        await new Promise((r) => proc.once('exit', r));
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const startNode = (redis, extra = []) => startServer(['--redis', redis.url, ...extra]);
+
+// The socket ids listed for `room` in Redis (what usersInRoom reports).
+export const membersInRedis = (redis, room) =>
+  redis.cli('HKEYS', `roompeer:room:${room}`).sort();
+
+// A Socket.IO v4 client spoken by hand over Engine.IO v4 on a WebSocket.
+export class RawClient {
+  constructor(name) {
+    this.name = name;
+    this.events = [];
+  }
+
+  async connect(serverUrl) {
+    const { port, hostname } = new URL(serverUrl);
+    assert.equal(hostname, '127.0.0.1', 'loopback only');
+    this.ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`);
+    this.id = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.name}: no Socket.IO CONNECT within 5 s`)), 5000);
+      this.ws.on('error', (e) => { clearTimeout(timer); reject(e); });
+      this.ws.on('message', (buf) => {
+        const text = buf.toString();
+        if (text[0] === '0') this.ws.send('40');
+        else if (text === '2') this.ws.send('3');
+        else if (text.startsWith('40')) { clearTimeout(timer); resolve(JSON.parse(text.slice(2)).sid); }
+        else if (text.startsWith('42')) this.events.push(JSON.parse(text.slice(2)));
+      });
+    });
+    return this;
+  }
+
+  emit(name, ...args) { this.ws.send('42' + JSON.stringify([name, ...args])); }
+  close() { this.ws.terminate(); }
+
+  // Resolves with the first received event [name, ...args] for which `pred` holds, and
+  // forgets it and everything before it.
+  async waitFor(pred, what, ms = 10000) {
+    const t0 = Date.now();
+    for (;;) {
+      const i = this.events.findIndex(pred);
+      if (i >= 0) return this.events.splice(0, i + 1)[i];
+      if (Date.now() - t0 > ms) {
+        throw new Error(`${this.name}: no ${what} within ${ms} ms; got ${JSON.stringify(this.events)}`);
+      }
+      await sleep(50);
+    }
+  }
+
+  usersInRoom(ms) {
+    return this.waitFor((e) => e[0] === 'usersInRoom', 'usersInRoom', ms).then((e) => e[1]);
+  }
+
+  userExit(id, ms) {
+    return this.waitFor((e) => e[0] === 'user_exit' && e[1]?.id === id, `user_exit ${id}`, ms);
+  }
+}

@@ -171,7 +171,7 @@ void App::on_link_failed(LinkFailure kind, const std::string& why) {
     // server may be mid-way through a certificate change, and calls keep running meanwhile.
     if (kind == LinkFailure::Untrusted && !ever_connected_) {
         fatal(kExitServer,
-              "cannot trust the room server at " + cfg_.servers[server_index_] + ": " + why);
+              "cannot trust the room server at " + cfg_.ws_urls[server_index_] + ": " + why);
         return;
     }
     int delay = backoff_.next_ms();

@@ -1,6 +1,7 @@
 // Everything the command line says, as plain data. Built by options.cpp, read by everyone else.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,18 @@ struct SourceSpec {
 struct SinkSpec {
     std::string kind;  // "fake", "window", "file"
     std::string dir;   // for "file"
+};
+
+// A video capture+encode chain: a preset file, or --video-pipeline. Fragments are gst-launch
+// text with {placeholders} (see pipelines/presets/README).
+struct VideoPreset {
+    std::string name;                   // preset name, or "--video-pipeline"
+    std::string path;                   // file it came from; empty for --video-pipeline
+    std::string codec;                  // "vp8", "vp9", "h264"; empty: whatever --video-codec says
+    std::string source;                 // with --video v4l2 / auto
+    std::string test_source;            // with --video test
+    std::string encode;                 // raw (or camera) video in, encoded video of `codec` out
+    std::vector<std::string> required;  // elements that must exist (hardware encoders)
 };
 
 struct Config {
@@ -38,6 +51,9 @@ struct Config {
     int fps = 30;
     int video_bitrate_kbps = 800;
     std::vector<SinkSpec> sinks;
+    std::string preset;                      // --preset NAME as given
+    std::optional<VideoPreset> video_chain;  // from --preset or --video-pipeline
+    std::string audio_pipeline;              // --audio-pipeline fragment; empty: built in
 
     std::vector<std::string> stun{"stun:stun.l.google.com:19302", "stun:stun.services.mozilla.com"};
     std::vector<std::string> turn;  // with passwords: print only through redact_url()

@@ -1,39 +1,13 @@
 // roompeer entry point: flags to Config, then one run.
 #include "cli/options.h"
 #include "core/app.h"
+#include "media/devices.h"
 #include "util/log.h"
 #include "util/redact.h"
 
 #include <gst/gst.h>
 
 #include <cstdio>
-
-namespace {
-
-std::vector<std::string> g_secrets;
-
-void redacting_gst_log(GstDebugCategory* cat, GstDebugLevel level, const gchar* file,
-                       const gchar* function, gint line, GObject* object, GstDebugMessage* message,
-                       gpointer) {
-    if (level > gst_debug_category_get_threshold(cat)) return;
-    gchar* text = gst_debug_log_get_line(cat, level, file, function, line, object, message);
-    std::string out = rp::hide_secrets(text ? text : "", g_secrets);
-    g_free(text);
-    std::fputs(out.c_str(), stderr);
-}
-
-// GStreamer's own debug lines (GST_DEBUG at level 5 and up) print TURN URLs as given, password
-// included. With TURN servers configured, every line passes through here first (lines below
-// the threshold never reach a log function, so this costs nothing without GST_DEBUG).
-void install_redacting_gst_log(const std::vector<std::string>& turn_urls) {
-    for (const auto& url : turn_urls)
-        for (auto& s : rp::url_secrets(url)) g_secrets.push_back(std::move(s));
-    if (g_secrets.empty()) return;
-    gst_debug_remove_log_function(gst_debug_log_default);
-    gst_debug_add_log_function(&redacting_gst_log, nullptr, nullptr);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
     rp::Config cfg;
@@ -42,14 +16,32 @@ int main(int argc, char** argv) {
         std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);
         return parsed.exit_code;
     }
+    if (parsed.kind == rp::ParseResult::Kind::ListDevices) {
+        gst_init(nullptr, nullptr);
+        rp::media::DeviceList devices = rp::media::list_devices();
+        std::fputs(
+            (parsed.json ? rp::media::devices_json(devices) : rp::media::devices_text(devices))
+                .c_str(),
+            stdout);
+        gst_deinit();
+        return 0;
+    }
     rp::log::set_level(cfg.verbosity < 0    ? rp::log::Level::Error
                        : cfg.verbosity == 0 ? rp::log::Level::Info
                                             : rp::log::Level::Debug);
     gst_init(nullptr, nullptr);
+    // Before any thread exists: from here on every log line, GStreamer's own debug lines (which
+    // print TURN URLs as given) included, is scrubbed of these.
+    std::vector<std::string> secrets = rp::json_secrets(cfg.auth_json);
+    if (!cfg.auth_json.empty()) secrets.push_back(cfg.auth_json);
+    for (const auto& t : cfg.turn)
+        for (auto& s : rp::url_secrets(t)) secrets.push_back(std::move(s));
+    for (const auto& server : cfg.servers)
+        for (auto& s : rp::url_secrets(server)) secrets.push_back(std::move(s));
+    rp::log::set_secrets(std::move(secrets));
     rp::log::route_library_logs();
     if (cfg.verbosity >= 2 && !g_getenv("GST_DEBUG"))
         gst_debug_set_threshold_from_string("webrtc*:4,nice*:3", TRUE);
-    install_redacting_gst_log(cfg.turn);
     int code = rp::run_app(cfg);
     gst_deinit();
     return code;

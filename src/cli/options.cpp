@@ -1,5 +1,7 @@
 #include "cli/options.h"
 
+#include "cli/config_file.h"
+#include "media/preset.h"
 #include "signal/server_url.h"
 #include "util/json.h"
 #include "util/redact.h"
@@ -10,6 +12,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <regex>
 #include <sstream>
 
 #ifndef ROOMPEER_VERSION
@@ -106,11 +111,11 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
                    "Room server URL: ws://, wss://, http:// or https:// (the Socket.IO path is "
                    "added when the URL has none). Repeatable or comma-separated: nodes of one "
                    "room service; the first that answers is used, and when it is lost the next "
-                   "one in turn")
-        ->required()
+                   "one in turn. Required, here or in --config")
         ->delimiter(',')
         ->group(g_room);
-    app.add_option("-r,--room", cfg.room, "Room to join")->required()->group(g_room);
+    app.add_option("-r,--room", cfg.room, "Room to join. Required, here or in --config")
+        ->group(g_room);
     app.add_option("-n,--name", cfg.name, "Our name, sent as userInfo.name")
         ->capture_default_str()
         ->group(g_room);
@@ -118,7 +123,8 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
         ->capture_default_str()
         ->group(g_room);
     app.add_option("--auth", cfg.auth_json,
-                   "JSON object sent as the Socket.IO CONNECT auth payload")
+                   "JSON object sent as the Socket.IO CONNECT auth payload (its values are "
+                   "secret: never logged or printed)")
         ->group(g_room);
     app.add_option("--ca-file", cfg.ca_file,
                    "PEM file of CA certificates trusted for wss:// and https:// servers, besides "
@@ -129,13 +135,17 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
         ->group(g_room);
 
     auto* g_media = "Media";
-    app.add_option("--video", video, "Video source: test | v4l2[:DEVICE] | none | auto")
+    app.add_option("--video", video,
+                   "Video source: test | v4l2[:DEVICE] | none | auto (with --preset: test runs "
+                   "the preset with a test source in place of the camera)")
         ->capture_default_str()
         ->group(g_media);
     app.add_option("--audio", audio, "Audio source: test | alsa[:DEVICE] | none | auto")
         ->capture_default_str()
         ->group(g_media);
-    app.add_option("--video-codec", codec, "Video codec we send: vp8 | vp9 | h264")
+    app.add_option("--video-codec", codec,
+                   "Video codec we send: vp8 | vp9 | h264 (h264 uses the hardware encoder when "
+                   "there is one, else x264)")
         ->capture_default_str()
         ->check(CLI::IsMember({"vp8", "vp9", "h264"}))
         ->group(g_media);
@@ -155,6 +165,22 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
                    "display, else fake")
         ->group(g_media);
 
+    app.add_option("--preset", cfg.preset,
+                   "Named capture+encode chain from pipelines/presets: rpi-h264 | usb-mjpeg | "
+                   "camera-h264 | x264-lowlatency | vp8-realtime | a path to a .preset file")
+        ->group(g_media);
+    std::string video_pipeline;
+    app.add_option("--video-pipeline", video_pipeline,
+                   "gst-launch fragment that captures video: ends in raw video (roompeer "
+                   "encodes it) or in video of --video-codec (sent as is); {width} {height} "
+                   "{fps} {bitrate} {device} are filled in")
+        ->group(g_media)
+        ->excludes("--preset");
+    app.add_option("--audio-pipeline", cfg.audio_pipeline,
+                   "gst-launch fragment that captures audio: ends in raw audio (roompeer "
+                   "encodes Opus) or in Opus (sent as is)")
+        ->group(g_media);
+
     auto* g_ice = "ICE";
     app.add_option("--stun", stun,
                    "STUN server URL, repeatable; 'none' disables. Default: "
@@ -163,7 +189,7 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
         ->group(g_ice);
     app.add_option("--turn", turn,
                    "TURN server turn(s)://user:pass@host:port, repeatable (the password is never "
-                   "printed)")
+                   "logged or printed)")
         ->group(g_ice);
     app.add_option("--ice-transport-policy", ice_policy,
                    "all: any candidate pair; relay: media only through a --turn relay")
@@ -240,10 +266,38 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
         ->group(g_watch);
     app.add_flag("-v,--verbose", verbose,
                  "More logs (repeat for GStreamer details; GST_DEBUG works too)")
+        ->default_str("0")
         ->group(g_run);
     app.add_flag("-q,--quiet", quiet,
                  "Only errors on stderr (and no status line; it is shown only on a terminal)")
         ->group(g_run);
+
+    auto* g_cfg = "Configuration and devices";
+    auto file = std::make_shared<ConfigFile>(app, [](const std::string& key, const std::string& v) {
+        if (key == "auth") return redact_json(v);
+        if (key == "turn") return redact_url(v);
+        return v;
+    });
+    app.config_formatter(file);
+    app.set_config("--config", "",
+                   "Read options from a TOML file (key = value; keys are the long option names, "
+                   "lists are [\"a\", \"b\"]); flags given too override it")
+        ->type_name("FILE")
+        ->group(g_cfg);
+    bool print_config = false, list_devices = false, as_json = false;
+    app.add_flag("--print-config", print_config,
+                 "Print the effective configuration as a --config file (secrets as ***) and exit")
+        ->configurable(false)
+        ->group(g_cfg);
+    auto* list_opt = app.add_flag("--list-devices", list_devices,
+                                  "List cameras (formats, sizes, frame rates) and audio capture "
+                                  "devices, and exit")
+                         ->configurable(false)
+                         ->group(g_cfg);
+    app.add_flag("--json", as_json, "With --list-devices: print JSON")
+        ->configurable(false)
+        ->needs(list_opt)
+        ->group(g_cfg);
     app.footer(
         "Exit codes: 0 pass, 1 expectations failed, 2 usage or config error, 3 room server "
         "unreachable,\n"
@@ -253,14 +307,38 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
         "Example: roompeer --server http://127.0.0.1:3000 --room demo --duration 10 --report -");
 
     ParseResult result;
+    // An error about an option whose value came from the config file names the file and line.
+    auto attribute = [&](const std::string& why) {
+        std::smatch m;
+        static const std::regex option("--([a-z0-9][a-z0-9-]+)");
+        if (std::regex_search(why, m, option))
+            if (int line = file->line_of(m[1].str()); line > 0)
+                return "--config " + file->path() + ": line " + std::to_string(line) + ": " + why;
+        return why;
+    };
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         std::ostringstream out, err;
-        int code = app.exit(e, out, err);
         result.kind = ParseResult::Kind::Exit;
+        if (dynamic_cast<const CLI::ConfigError*>(&e)) {
+            result.exit_code = 2;
+            result.message = std::string("roompeer: --config ") + e.what() + "\n";
+            return result;
+        }
+        if (dynamic_cast<const CLI::FileError*>(&e)) {
+            result.exit_code = 2;
+            std::string path = app.get_config_ptr()->as<std::string>();
+            result.message = "roompeer: --config " + path + ": cannot read the file (" +
+                             (std::filesystem::exists(path) ? "permission?" : "no such file") +
+                             ")\n";
+            return result;
+        }
+        int code = app.exit(e, out, err);
         result.exit_code = code == 0 ? 0 : 2;
-        result.message = code == 0 ? out.str() : err.str();
+        result.message = code == 0 ? out.str() : attribute(err.str());
+        if (code != 0 && result.message.rfind("--config ", 0) == 0)
+            result.message = "roompeer: " + result.message;
         if (code != 0 && result.message.find("--help") == std::string::npos)
             result.message += "Run with --help for the options.\n";
         return result;
@@ -269,16 +347,28 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     auto usage_error = [&](const std::string& why) {
         result.kind = ParseResult::Kind::Exit;
         result.exit_code = 2;
-        result.message = "roompeer: " + why + "\n";
+        result.message = "roompeer: " + attribute(why) + "\n";
         return result;
     };
+    if (list_devices) {
+        result.kind = ParseResult::Kind::ListDevices;
+        result.json = as_json;
+        return result;
+    }
+    for (const char* opt : {"--server", "--room"})
+        if (app.count(opt) == 0) {
+            usage_error(std::string(opt) +
+                        " is required (on the command line or in the --config file)");
+            result.message += "Run with --help for the options.\n";
+            return result;
+        }
 
     std::string err;
     for (const auto& server : servers) {
         auto ws = websocket_url(server, &err);
-        if (!ws) return usage_error("--server: " + err);
+        if (!ws) return usage_error("--server: " + hide_secrets(err, url_secrets(server)));
         if (std::find(cfg.ws_urls.begin(), cfg.ws_urls.end(), *ws) != cfg.ws_urls.end())
-            return usage_error("--server: '" + server + "' is given twice");
+            return usage_error("--server: '" + redact_url(server) + "' is given twice");
         cfg.servers.push_back(server);
         cfg.ws_urls.push_back(*ws);
     }
@@ -286,8 +376,6 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     cfg.server = cfg.servers.front();
     cfg.ws_url = cfg.ws_urls.front();
     if (cfg.room.empty()) return usage_error("--room must not be empty");
-    if (cfg.latency_probe && cfg.video.kind != "test")
-        return usage_error("--latency-probe needs --video test (it paints into the test pattern)");
     if (!std::isfinite(cfg.duration_s))
         return usage_error("--duration must be a number of seconds");
     if (!std::isfinite(cfg.connect_timeout_s))
@@ -308,6 +396,8 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     cfg.audio = parse_source(audio, "alsa");
     if (auto e = validate_source(cfg.video, "v4l2", "--video"); !e.empty()) return usage_error(e);
     if (auto e = validate_source(cfg.audio, "alsa", "--audio"); !e.empty()) return usage_error(e);
+    if (cfg.latency_probe && cfg.video.kind != "test")
+        return usage_error("--latency-probe needs --video test (it paints into the test pattern)");
     cfg.codec = codec == "vp9"    ? VideoCodec::VP9
                 : codec == "h264" ? VideoCodec::H264
                                   : VideoCodec::VP8;
@@ -377,6 +467,45 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     }
     cfg.verbosity = quiet ? -1 : verbose;
     cfg.status_line = !quiet;
+
+    if (!cfg.preset.empty()) {
+        std::string why;
+        auto preset = media::find_preset(cfg.preset, &why);
+        if (!preset) return usage_error("--preset: " + why);
+        if (!preset->codec.empty() && preset->codec != codec) {
+            if (app.count("--video-codec") > 0 || file->line_of("video-codec") > 0)
+                return usage_error("--preset " + preset->name + " sends " + preset->codec +
+                                   ", not --video-codec " + codec);
+            cfg.codec = preset->codec == "vp9"    ? VideoCodec::VP9
+                        : preset->codec == "h264" ? VideoCodec::H264
+                                                  : VideoCodec::VP8;
+        }
+        cfg.video_chain = std::move(*preset);
+    } else if (!video_pipeline.empty()) {
+        VideoPreset chain;
+        chain.name = "--video-pipeline";
+        chain.source = chain.test_source = video_pipeline;
+        chain.encode = "{auto}";
+        cfg.video_chain = std::move(chain);
+    }
+    if (cfg.video_chain && cfg.video.kind == "none")
+        return usage_error((cfg.preset.empty() ? "--video-pipeline" : "--preset") +
+                           std::string(" needs a video source, not --video none"));
+    if (cfg.latency_probe && cfg.video_chain &&
+        cfg.video_chain->test_source.find("{test}") == std::string::npos)
+        return usage_error("--latency-probe needs the built-in test source ({test})");
+
+    if (print_config) {
+        std::vector<std::string> sink_names;
+        for (const auto& s : cfg.sinks)
+            sink_names.push_back(s.kind == "file" ? "file:" + s.dir : s.kind);
+        file->set_effective("sink", sink_names);
+        file->set_effective("verbose", {std::to_string(verbose)});
+        file->set_effective("stun", cfg.stun.empty() ? std::vector<std::string>{"none"} : cfg.stun);
+        result.kind = ParseResult::Kind::Exit;
+        result.exit_code = 0;
+        result.message = app.config_to_str(true, false);
+    }
     return result;
 }
 

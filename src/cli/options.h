@@ -8,8 +8,9 @@
 namespace rp {
 
 struct ParseResult {
-    enum class Kind { Run, Exit } kind = Kind::Run;
-    int exit_code = 0;    // for Exit: 0 after --help/--version, 2 on a usage error
+    enum class Kind { Run, Exit, ListDevices } kind = Kind::Run;
+    int exit_code = 0;    // for Exit: 0 after --help/--version/--print-config, 2 on a usage error
+    bool json = false;    // for ListDevices: --json
     std::string message;  // text to print (help, version or the error)
 };
 

@@ -1,6 +1,8 @@
 #include "media/local_media.h"
 
 #include "media/frame_stamp.h"
+#include "media/hw_encoder.h"
+#include "media/preset.h"
 #include "util/gobj.h"
 #include "util/log.h"
 
@@ -26,6 +28,24 @@ GstElement* make_bin(const std::string& description, std::string* error) {
     return bin;
 }
 
+// The level browsers accept for the size and rate we send: 3.1 (42e01f, what our SDP says) up
+// to 720p30, 4 above.
+std::string h264_level(const Config& cfg) {
+    return static_cast<long>(cfg.width) * cfg.height * cfg.fps <= 1280L * 720 * 30 ? "3.1" : "4";
+}
+
+std::string hardware_h264_fragment(const Config& cfg) {
+    // repeat_sequence_header: SPS/PPS in front of every IDR, so a member that joins late (or
+    // lost the first keyframe) can start decoding; h264parse makes sure of it either way.
+    return "v4l2h264enc name=venc extra-controls=\"controls,repeat_sequence_header=1,"
+           "video_bitrate=" +
+           std::to_string(cfg.video_bitrate_kbps * 1000) +
+           ",h264_i_frame_period=" + std::to_string(cfg.fps * 2) +
+           "\" ! video/x-h264,profile=constrained-baseline,level=(string)" + h264_level(cfg) +
+           " ! h264parse config-interval=-1 ! "
+           "video/x-h264,stream-format=byte-stream,alignment=au";
+}
+
 std::string video_encoder_fragment(const Config& cfg) {
     int kbps = cfg.video_bitrate_kbps;
     int gop = cfg.fps * 2;  // a keyframe at least every 2 s even if nobody asks
@@ -35,6 +55,8 @@ std::string video_encoder_fragment(const Config& cfg) {
                    "keyframe-max-dist=" +
                    std::to_string(gop) + " target-bitrate=" + std::to_string(kbps * 1000);
         case VideoCodec::H264:
+            if (!hardware_h264_encoder().empty())
+                return "videoconvert ! video/x-raw,format=I420 ! " + hardware_h264_fragment(cfg);
             // Constrained baseline with SPS/PPS before every keyframe: what browsers decode.
             return "x264enc name=venc tune=zerolatency speed-preset=ultrafast threads=2 bitrate=" +
                    std::to_string(kbps) + " key-int-max=" + std::to_string(gop) +
@@ -87,9 +109,14 @@ std::vector<std::string> LocalMedia::required_elements() const {
                                       "fakesink",  "videoconvert", "audioconvert"};
     if (cfg_.video.kind != "none") {
         names.push_back(video_codec_.payloader);
-        names.push_back(cfg_.codec == VideoCodec::VP8   ? "vp8enc"
-                        : cfg_.codec == VideoCodec::VP9 ? "vp9enc"
-                                                        : "x264enc");
+        if (cfg_.video_chain)
+            names.insert(names.end(), cfg_.video_chain->required.begin(),
+                         cfg_.video_chain->required.end());
+        else
+            names.push_back(cfg_.codec == VideoCodec::VP8     ? "vp8enc"
+                            : cfg_.codec == VideoCodec::VP9   ? "vp9enc"
+                            : hardware_h264_encoder().empty() ? "x264enc"
+                                                              : "v4l2h264enc");
         if (cfg_.video.kind == "v4l2") names.push_back("v4l2src");
         if (cfg_.video.kind == "test") names.push_back("videotestsrc");
     }
@@ -129,35 +156,113 @@ bool LocalMedia::build(std::string* error) {
     return true;
 }
 
-GstElement* LocalMedia::build_video(const SourceSpec& src, std::string* error) {
+std::map<std::string, std::string> LocalMedia::video_vars(const SourceSpec& src) const {
     std::string caps = "video/x-raw,width=" + std::to_string(cfg_.width) +
                        ",height=" + std::to_string(cfg_.height) +
                        ",framerate=" + std::to_string(cfg_.fps) + "/1";
-    std::string source;
-    if (src.kind == "test") {
-        source =
-            "videotestsrc name=vtest is-live=true pattern=ball motion=sweep "
-            "background-color=0xff204080 ! " +
-            caps + ",format=I420";
-    } else {
-        source = "v4l2src" + (src.device.empty() ? std::string() : " device=" + src.device) +
-                 " ! videoconvert ! videoscale ! videorate drop-only=true ! " + caps;
+    std::string device = src.device.empty() ? std::string() : "device=" + src.device;
+    return {
+        {"width", std::to_string(cfg_.width)},
+        {"height", std::to_string(cfg_.height)},
+        {"fps", std::to_string(cfg_.fps)},
+        {"bitrate", std::to_string(cfg_.video_bitrate_kbps)},
+        {"bitrate_bps", std::to_string(cfg_.video_bitrate_kbps * 1000)},
+        {"gop", std::to_string(cfg_.fps * 2)},
+        {"h264_level", h264_level(cfg_)},
+        {"device", device},
+        {"test",
+         "videotestsrc name=vtest is-live=true pattern=ball motion=sweep "
+         "background-color=0xff204080 ! " +
+             caps + ",format=I420"},
+        {"camera",
+         "v4l2src " + device + " ! videoconvert ! videoscale ! videorate drop-only=true ! " + caps},
+        {"encoder", "queue max-size-buffers=2 leaky=downstream ! " + video_encoder_fragment(cfg_)},
+        {"hw_h264_encoder", hardware_h264_fragment(cfg_)},
+    };
+}
+
+// What turns a --video-pipeline's output into what the payloader takes: raw video is encoded,
+// video already in the codec we send only framed; anything else is the user's mistake.
+std::string LocalMedia::auto_encode(GstElement* source, std::string* error) const {
+    GstPad* pad = gst_element_get_static_pad(source, "src");
+    CapsPtr caps(pad ? gst_pad_query_caps(pad, nullptr) : nullptr);
+    if (pad) gst_object_unref(pad);
+    auto can = [&](const char* what) {
+        CapsPtr want(gst_caps_from_string(what));
+        return caps && gst_caps_can_intersect(caps.get(), want.get());
+    };
+    if (can("video/x-raw")) return "videoconvert ! {encoder}";
+    switch (cfg_.codec) {
+        case VideoCodec::H264:
+            if (can("video/x-h264"))
+                return "h264parse config-interval=-1 ! "
+                       "video/x-h264,stream-format=byte-stream,alignment=au";
+            break;
+        case VideoCodec::VP9:
+            if (can("video/x-vp9")) return "identity";
+            break;
+        case VideoCodec::VP8:
+            if (can("video/x-vp8")) return "identity";
+            break;
     }
-    std::string desc = source + " ! videoconvert ! queue max-size-buffers=2 leaky=downstream ! " +
-                       video_encoder_fragment(cfg_);
-    GstElement* bin = make_bin(desc, error);
+    if (error) {
+        GCharPtr text(caps ? gst_caps_to_string(caps.get()) : g_strdup("nothing"));
+        *error = std::string("--video-pipeline ends in ") + text.get() +
+                 ": neither raw video nor " + codec_name(cfg_.codec) + " (--video-codec)";
+    }
+    return {};
+}
+
+GstElement* LocalMedia::build_video(const SourceSpec& src, std::string* error) {
+    VideoPreset chain = cfg_.video_chain.value_or(
+        VideoPreset{"", "", "", "{camera}", "{test}", "videoconvert ! {encoder}", {}});
+    auto vars = video_vars(src);
+    std::string source, encode, why;
+    const std::string& source_text = src.kind == "test" ? chain.test_source : chain.source;
+    std::string what = chain.name.empty() ? "video" : chain.name;
+    if (!expand(source_text, vars, source, &why)) {
+        if (error) *error = what + ": " + why;
+        return nullptr;
+    }
+    // gst-launch syntax cannot end a bin in caps ("... ! image/jpeg"): give it an element.
+    GstElement* source_bin = make_bin(source + " ! identity", error);
+    if (!source_bin) return nullptr;
+    gst_bin_add(GST_BIN(pipeline_), source_bin);
+    std::string encode_text = chain.encode;
+    if (encode_text == "{auto}") {
+        encode_text = auto_encode(source_bin, error);
+        if (encode_text.empty()) return nullptr;
+    }
+    if (!expand(encode_text, vars, encode, &why)) {
+        if (error) *error = what + ": " + why;
+        return nullptr;
+    }
+    if (!chain.name.empty())
+        log::debug("video chain %s: %s ! %s", chain.name.c_str(), source.c_str(), encode.c_str());
+    else if (cfg_.codec == VideoCodec::H264)
+        log::debug("h264: %s", hardware_h264_encoder().empty()
+                                   ? "x264 (no hardware encoder on this machine)"
+                                   : ("hardware encoder " + hardware_h264_encoder()).c_str());
+    GstElement* bin = make_bin(encode + " ! identity", error);
     if (!bin) return nullptr;
     GstElement* tee = gst_element_factory_make("tee", "video_tee");
     g_object_set(tee, "allow-not-linked", TRUE, nullptr);
     gst_bin_add_many(GST_BIN(pipeline_), bin, tee, nullptr);
+    if (!gst_element_link(source_bin, bin)) {
+        if (error) *error = what + ": its source does not link to its encoder (caps differ)";
+        return nullptr;
+    }
     if (!gst_element_link(bin, tee)) {
         if (error) *error = "cannot link the video encoder to its tee";
         return nullptr;
     }
     video_encoder_ = gst_bin_get_by_name(GST_BIN(bin), "venc");
     if (video_encoder_) gst_object_unref(video_encoder_);  // the bin keeps it alive
+    // Without an encoder of ours (a camera's own H.264), keyframe requests go upstream from
+    // the chain's end: a source that can make one will.
+    if (!video_encoder_) video_encoder_ = bin;
     if (cfg_.latency_probe) {
-        if (GstElement* test = gst_bin_get_by_name(GST_BIN(bin), "vtest")) {
+        if (GstElement* test = gst_bin_get_by_name(GST_BIN(source_bin), "vtest")) {
             GstPad* pad = gst_element_get_static_pad(test, "src");
             gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, &LocalMedia::stamp_frame, this,
                               nullptr);
@@ -165,8 +270,7 @@ GstElement* LocalMedia::build_video(const SourceSpec& src, std::string* error) {
             gst_object_unref(test);
         }
     }
-    if (video_encoder_) {
-        GstPad* in = gst_element_get_static_pad(video_encoder_, "sink");
+    if (GstPad* in = gst_element_get_static_pad(video_encoder_, "sink")) {
         gst_pad_add_probe(
             in, GST_PAD_PROBE_TYPE_BUFFER,
             [](GstPad*, GstPadProbeInfo*, gpointer p) -> GstPadProbeReturn {
@@ -193,14 +297,41 @@ GstElement* LocalMedia::build_video(const SourceSpec& src, std::string* error) {
 }
 
 GstElement* LocalMedia::build_audio(const SourceSpec& src, std::string* error) {
+    const std::string encode =
+        "audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 ! "
+        "queue max-size-time=100000000 leaky=downstream ! opusenc bitrate=48000 frame-size=20";
     std::string source =
         src.kind == "test"
             ? "audiotestsrc is-live=true wave=sine freq=440 volume=0.2"
             : "alsasrc" + (src.device.empty() ? std::string() : " device=" + src.device);
-    std::string desc =
-        source +
-        " ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 ! "
-        "queue max-size-time=100000000 leaky=downstream ! opusenc bitrate=48000 frame-size=20";
+    std::string desc = source + " ! " + encode;
+    if (!cfg_.audio_pipeline.empty()) {
+        std::string why;
+        if (!expand(cfg_.audio_pipeline,
+                    {{"device", src.device.empty() ? "" : "device=" + src.device}}, source, &why)) {
+            if (error) *error = "--audio-pipeline: " + why;
+            return nullptr;
+        }
+        // Raw audio is encoded here; Opus from the fragment goes out as it is.
+        GstElement* probe = make_bin(source + " ! identity", error);
+        if (!probe) return nullptr;
+        gst_object_ref_sink(probe);
+        GstPad* pad = gst_element_get_static_pad(probe, "src");
+        CapsPtr caps(pad ? gst_pad_query_caps(pad, nullptr) : nullptr);
+        if (pad) gst_object_unref(pad);
+        gst_object_unref(probe);
+        CapsPtr raw(gst_caps_from_string("audio/x-raw")),
+            opus(gst_caps_from_string("audio/x-opus"));
+        source += " ! identity";
+        if (caps && gst_caps_can_intersect(caps.get(), raw.get())) {
+            desc = source + " ! " + encode;
+        } else if (caps && gst_caps_can_intersect(caps.get(), opus.get())) {
+            desc = source + " ! opusparse";
+        } else {
+            if (error) *error = "--audio-pipeline ends in neither raw audio nor Opus";
+            return nullptr;
+        }
+    }
     GstElement* bin = make_bin(desc, error);
     if (!bin) return nullptr;
     GstElement* tee = gst_element_factory_make("tee", "audio_tee");

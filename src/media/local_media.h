@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -42,6 +43,9 @@ class LocalMedia {
   private:
     std::optional<SourceSpec> resolve_auto(Kind k, const SourceSpec& spec);
     GstElement* build_video(const SourceSpec& src, std::string* error);
+    // {placeholder} values for preset fragments (pipelines/presets/README).
+    std::map<std::string, std::string> video_vars(const SourceSpec& src) const;
+    std::string auto_encode(GstElement* source, std::string* error) const;
     GstElement* build_audio(const SourceSpec& src, std::string* error);
     static GstPadProbeReturn stamp_frame(GstPad* pad, GstPadProbeInfo* info, gpointer self);
 

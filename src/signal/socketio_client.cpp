@@ -2,6 +2,7 @@
 
 #include "util/json.h"
 #include "util/log.h"
+#include "util/redact.h"
 
 namespace rp {
 
@@ -91,7 +92,7 @@ void SocketIoClient::connect() {
     cert_errors_ = static_cast<GTlsCertificateFlags>(0);
     g_signal_connect(msg, "accept-certificate", G_CALLBACK(&SocketIoClient::on_accept_certificate),
                      this);
-    log::debug("connecting to %s", url_.c_str());
+    log::debug("connecting to %s", redact_url(url_).c_str());
     msg_ = msg;  // our reference, dropped in close()
     soup_session_websocket_connect_async(session_, msg, nullptr, nullptr, G_PRIORITY_DEFAULT,
                                          cancellable_, &SocketIoClient::on_connect_done, this);

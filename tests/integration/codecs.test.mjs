@@ -1,6 +1,10 @@
 // Every --video-codec works end to end: two roompeer processes send each other H.264 and VP9
 // (VP8, the default, is covered by two_peers). Each side decodes the other at full size.
-import { startServer, startPeer, sleep, assert, assertDecodedAll, explain } from './lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { ROOMPEER, startServer, startPeer, sleep, assert, assertDecodedAll, explain } from './lib.mjs';
+
+// Without a preset, h264 means the hardware encoder when the machine has one, else x264.
+const hw = JSON.parse(spawnSync(ROOMPEER, ['--list-devices', '--json'], { encoding: 'utf8' }).stdout).hardware_h264_encoder;
 
 const server = await startServer();
 try {
@@ -18,6 +22,8 @@ try {
       assert.equal(r.report.peers[0].video.width, 640, explain(r));
       assert.equal(r.report.peers[0].video.height, 480, explain(r));
       assert.match(r.stderr, new RegExp(`receiving video ${codec}`, 'i'), 'the codec asked for is the one used' + explain(r));
+      if (codec === 'h264')
+        assert.match(r.stderr, hw ? new RegExp(`h264: hardware encoder ${hw}`) : /h264: x264 \(no hardware encoder/, explain(r));
       console.log(`${codec}: ${r.name} decoded ${r.report.peers[0].video.frames_decoded} frames`);
     }
     await sleep(200);

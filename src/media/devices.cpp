@@ -1,0 +1,207 @@
+#include "media/devices.h"
+
+#include "media/hw_encoder.h"
+#include "util/gobj.h"
+#include "util/json.h"
+
+#include <sstream>
+
+namespace rp::media {
+
+namespace {
+
+std::string fraction(const GValue* v) {
+    return std::to_string(gst_value_get_fraction_numerator(v)) + "/" +
+           std::to_string(gst_value_get_fraction_denominator(v));
+}
+
+// One field as display strings: a value, a list of values, or a "min-max" range.
+std::vector<std::string> field_values(const GstStructure* s, const char* name) {
+    const GValue* v = gst_structure_get_value(s, name);
+    if (!v) return {};
+    auto one = [](const GValue* x) -> std::string {
+        if (G_VALUE_HOLDS_INT(x)) return std::to_string(g_value_get_int(x));
+        if (G_VALUE_HOLDS_STRING(x)) return g_value_get_string(x);
+        if (GST_VALUE_HOLDS_FRACTION(x)) return fraction(x);
+        if (GST_VALUE_HOLDS_INT_RANGE(x))
+            return std::to_string(gst_value_get_int_range_min(x)) + "-" +
+                   std::to_string(gst_value_get_int_range_max(x));
+        if (GST_VALUE_HOLDS_FRACTION_RANGE(x))
+            return fraction(gst_value_get_fraction_range_min(x)) + "-" +
+                   fraction(gst_value_get_fraction_range_max(x));
+        GCharPtr text(gst_value_serialize(x));
+        return text ? text.get() : "";
+    };
+    if (GST_VALUE_HOLDS_LIST(v) || GST_VALUE_HOLDS_ARRAY(v)) {
+        std::vector<std::string> out;
+        guint n =
+            GST_VALUE_HOLDS_LIST(v) ? gst_value_list_get_size(v) : gst_value_array_get_size(v);
+        for (guint i = 0; i < n; ++i)
+            out.push_back(one(GST_VALUE_HOLDS_LIST(v) ? gst_value_list_get_value(v, i)
+                                                      : gst_value_array_get_value(v, i)));
+        return out;
+    }
+    return {one(v)};
+}
+
+std::string first(const std::vector<std::string>& v) {
+    return v.empty() ? std::string() : v.front();
+}
+
+std::string device_id(GstDevice* dev) {
+    GstStructure* props = gst_device_get_properties(dev);
+    std::string out;
+    if (props) {
+        for (const char* key : {"device.path", "api.v4l2.path", "api.alsa.path", "device.string"})
+            if (const char* v = gst_structure_get_string(props, key)) {
+                out = v;
+                break;
+            }
+        int card = -1, device = -1;
+        if (out.empty() && gst_structure_get_int(props, "alsa.card", &card) &&
+            gst_structure_get_int(props, "alsa.device", &device))
+            out = "hw:" + std::to_string(card) + "," + std::to_string(device);
+        gst_structure_free(props);
+    }
+    return out;
+}
+
+std::string jstr(const std::string& s) {
+    JsonPtr node = json::string_node(s);
+    return json::to_string(node.get());
+}
+
+std::string jlist(const std::vector<std::string>& v) {
+    std::string out = "[";
+    for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + jstr(v[i]);
+    return out + "]";
+}
+
+void text_section(std::ostringstream& out, const char* title, const char* none,
+                  const std::vector<DeviceInfo>& devices, bool video) {
+    out << title << ":\n";
+    if (devices.empty()) out << "  " << none << "\n";
+    for (const auto& d : devices) {
+        out << "  " << (d.device.empty() ? "(no device path)" : d.device) << "  \"" << d.name
+            << "\"\n";
+        for (const auto& f : d.formats) {
+            out << "    " << f.media << (f.format.empty() ? "" : " " + f.format);
+            if (video) {
+                if (!f.width.empty()) out << " " << f.width << "x" << f.height;
+                if (!f.rates.empty()) {
+                    out << " @";
+                    for (size_t i = 0; i < f.rates.size(); ++i)
+                        out << (i ? ", " : " ") << f.rates[i];
+                    out << " fps";
+                }
+            } else {
+                if (!f.rates.empty()) {
+                    for (size_t i = 0; i < f.rates.size(); ++i)
+                        out << (i ? ", " : " ") << f.rates[i];
+                    out << " Hz";
+                }
+                if (!f.channels.empty()) out << ", " << f.channels << " channels";
+            }
+            out << "\n";
+        }
+    }
+}
+
+void json_section(std::ostringstream& out, const std::vector<DeviceInfo>& devices) {
+    out << "[";
+    for (size_t i = 0; i < devices.size(); ++i) {
+        const auto& d = devices[i];
+        out << (i ? ",\n    " : "\n    ") << "{\"name\": " << jstr(d.name)
+            << ", \"device\": " << jstr(d.device) << ", \"formats\": [";
+        for (size_t j = 0; j < d.formats.size(); ++j) {
+            const auto& f = d.formats[j];
+            out << (j ? ", " : "") << "{\"media\": " << jstr(f.media)
+                << ", \"format\": " << jstr(f.format) << ", \"width\": " << jstr(f.width)
+                << ", \"height\": " << jstr(f.height) << ", \"rates\": " << jlist(f.rates)
+                << ", \"channels\": " << jstr(f.channels) << "}";
+        }
+        out << "]}";
+    }
+    out << (devices.empty() ? "]" : "\n  ]");
+}
+
+std::vector<DeviceInfo> probe(const char* klass) {
+    std::vector<DeviceInfo> out;
+    GstDeviceMonitor* mon = gst_device_monitor_new();
+    gst_device_monitor_add_filter(mon, klass, nullptr);
+    if (gst_device_monitor_start(mon)) {
+        GList* devices = gst_device_monitor_get_devices(mon);
+        for (GList* l = devices; l; l = l->next) {
+            GstDevice* dev = GST_DEVICE(l->data);
+            DeviceInfo info;
+            info.name = take_string(gst_device_get_display_name(dev));
+            info.device = device_id(dev);
+            CapsPtr caps(gst_device_get_caps(dev));
+            if (caps) info.formats = describe_caps(caps.get());
+            out.push_back(std::move(info));
+        }
+        g_list_free_full(devices, gst_object_unref);
+        gst_device_monitor_stop(mon);
+    }
+    gst_object_unref(mon);
+    return out;
+}
+
+}  // namespace
+
+std::vector<DeviceFormat> describe_caps(const GstCaps* caps) {
+    std::vector<DeviceFormat> out;
+    if (!caps || gst_caps_is_any(caps)) return out;
+    for (guint i = 0; i < gst_caps_get_size(caps); ++i) {
+        const GstStructure* s = gst_caps_get_structure(caps, i);
+        DeviceFormat f;
+        f.media = gst_structure_get_name(s);
+        bool audio = f.media.rfind("audio/", 0) == 0;
+        auto formats = field_values(s, "format");
+        f.width = first(field_values(s, "width"));
+        f.height = first(field_values(s, "height"));
+        f.rates = field_values(s, audio ? "rate" : "framerate");
+        f.channels = first(field_values(s, "channels"));
+        // A camera lists each pixel format as its own structure, but some list several.
+        if (formats.empty()) formats.push_back("");
+        for (const auto& fmt : formats) {
+            f.format = fmt;
+            out.push_back(f);
+        }
+    }
+    return out;
+}
+
+std::string devices_text(const DeviceList& list) {
+    std::ostringstream out;
+    text_section(out, "Cameras (--video v4l2:DEVICE)", "no cameras found", list.video, true);
+    text_section(out, "Audio capture (--audio alsa:DEVICE)", "no audio capture devices found",
+                 list.audio, false);
+    out << "Hardware H.264 encoder: "
+        << (list.hardware_h264_encoder.empty() ? "none (--video-codec h264 uses x264)"
+                                               : list.hardware_h264_encoder)
+        << "\n";
+    return out.str();
+}
+
+std::string devices_json(const DeviceList& list) {
+    std::ostringstream out;
+    out << "{\n  \"video\": ";
+    json_section(out, list.video);
+    out << ",\n  \"audio\": ";
+    json_section(out, list.audio);
+    out << ",\n  \"hardware_h264_encoder\": "
+        << (list.hardware_h264_encoder.empty() ? "null" : jstr(list.hardware_h264_encoder))
+        << "\n}\n";
+    return out.str();
+}
+
+DeviceList list_devices() {
+    DeviceList list;
+    list.video = probe("Video/Source");
+    list.audio = probe("Audio/Source");
+    list.hardware_h264_encoder = hardware_h264_encoder();
+    return list;
+}
+
+}  // namespace rp::media

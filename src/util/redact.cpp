@@ -12,7 +12,10 @@ namespace {
 std::pair<size_t, size_t> password_span(std::string_view url) {
     size_t scheme = url.find("://");
     size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
-    size_t auth_end = url.find_first_of("/?#", start);
+    // Without "://" (a mistyped URL) there is no telling where the host ends: assume all of
+    // it may be credentials rather than print a password.
+    size_t auth_end =
+        scheme == std::string_view::npos ? std::string_view::npos : url.find_first_of("/?#", start);
     std::string_view authority = url.substr(
         start, auth_end == std::string_view::npos ? std::string_view::npos : auth_end - start);
     // The last '@' ends the user info: a password may itself contain '@' when not encoded.

@@ -14,6 +14,8 @@ TEST(Redact, UrlPassword) {
     EXPECT_EQ(rp::redact_url("http://host:3000/a@b"), "http://host:3000/a@b");
     EXPECT_EQ(rp::redact_url("turn://useronly@h:1"), "turn://useronly@h:1");
     EXPECT_EQ(rp::redact_url("no url at all"), "no url at all");
+    // Mistyped: no "://", so no host boundary either; the password is still hidden.
+    EXPECT_EQ(rp::redact_url("turn:/u:pw@h/x"), "turn:***@h/x");
 }
 
 TEST(Redact, UrlSecretsIncludeTheDecodedForm) {

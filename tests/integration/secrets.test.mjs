@@ -1,21 +1,24 @@
 // Secrets never leave the process in text: a TURN password and an auth token given to a
-// roompeer at -v -v (GStreamer's debug log at its most verbose included) appear neither in its stderr, nor its report,
-// nor --print-config (which shows *** instead), while the call itself works.
+// roompeer at -v -v (GStreamer's debug log at its most verbose included) appear neither in
+// its stderr, nor its report, nor its --stats lines, nor --print-config (which shows ***
+// instead), while the call works.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { ROOMPEER, startServer, startPeer, assert, assertDecodedAll, explain } from './lib.mjs';
+import { join } from 'node:path';
+import { ROOMPEER, startServer, startPeer, tmp, assert, assertDecodedAll, explain } from './lib.mjs';
 
 const PASSWORD = 'Turn-Pa55word-x9';
 const TOKEN = 'tok-5ecret-abc123';
 // Nothing listens on 127.0.0.1:3478 in the test's network namespace: only the text matters.
 const secretArgs = ['--turn', `turn://alice:${PASSWORD}@127.0.0.1:3478`, '--auth', JSON.stringify({ token: TOKEN, user: 7 })];
 
+const statsPath = join(tmp('roompeer-secrets-'), 'a.stats.jsonl');
 const server = await startServer();
 try {
   // webrtcbin logs the TURN URL it is given at debug level: the proof that masking works.
   process.env.GST_DEBUG = 'webrtcbin:7,webrtcnice:7';
   const a = startPeer('a-secret', ['--server', server.url, '--room', 'sec', '--duration', '8', '-v', '-v',
-    '--expect-peers', '1', '--expect-frames', '30', ...secretArgs]);
+    '--expect-peers', '1', '--expect-frames', '30', '--stats', statsPath, '--stats-interval', '0.5', ...secretArgs]);
   delete process.env.GST_DEBUG;
   await a.waitForLog(/joined room/);
   const b = startPeer('b-secret', ['--server', server.url, '--room', 'sec', '--duration', '6', '-v',
@@ -24,12 +27,15 @@ try {
   assert.equal(ra.code, 0, explain(ra));
   assertDecodedAll(ra, 1, 30);
   for (const r of [ra, rb]) {
-    const report = readFileSync(r.name === 'a-secret' ? ra.report && a.reportPath : b.reportPath, 'utf8');
+    const report = readFileSync(r === ra ? a.reportPath : b.reportPath, 'utf8');
     for (const s of [PASSWORD, TOKEN]) {
       assert.ok(!r.stderr.includes(s), `${r.name}: stderr shows a secret` + explain(r));
       assert.ok(!report.includes(s), `${r.name}: report shows a secret\n${report}`);
     }
   }
+  const stats = readFileSync(statsPath, 'utf8');
+  assert.ok(stats.split('\n').length > 5, `stats lines written\n${stats.slice(0, 500)}`);
+  for (const s of [PASSWORD, TOKEN]) assert.ok(!stats.includes(s), 'stats lines show a secret');
   assert.match(ra.stderr, /Adding turn server: turn:\/\/alice:\*\*\*@127\.0\.0\.1:3478/, 'GStreamer\'s own line, masked' + explain(ra));
   console.log(`-v -v call: ${ra.stderr.split('\n').length} log lines, no secret in logs or reports`);
 } finally {

@@ -96,8 +96,10 @@ std::optional<VideoPreset> find_preset(const std::string& name, std::string* err
         if (error) {
             std::string names;
             for (const auto& n : preset_names()) names += (names.empty() ? "" : ", ") + n;
-            *error =
-                "no preset '" + name + "' (available: " + (names.empty() ? "none" : names) + ")";
+            std::string dirs;
+            for (const auto& d : preset_dirs()) dirs += (dirs.empty() ? "" : ", ") + d;
+            *error = "no preset '" + name + "' (available: " + (names.empty() ? "none" : names) +
+                     "; looked in " + dirs + ")";
         }
         return std::nullopt;
     }

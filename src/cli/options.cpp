@@ -465,6 +465,8 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
                                "' is not an IP address");
         g_object_unref(addr);
     }
+    // A counted flag read from a file as "verbose = 0" (or false) comes back from CLI11 as -1.
+    verbose = std::max(verbose, 0);
     cfg.verbosity = quiet ? -1 : verbose;
     cfg.status_line = !quiet;
 

@@ -32,6 +32,15 @@ const run = (args) => spawnSync(ROOMPEER, args, { encoding: 'utf8' });
   console.log(`round trip: ${first.stdout.split('\n').filter((l) => /^[a-z]/.test(l)).length} keys identical`);
 }
 
+// Defaults alone read back too (a counted flag at 0 stays 0, not quiet).
+{
+  const first = run(['--server', 'http://127.0.0.1:9', '--room', 'd', '--print-config']);
+  const file = join(dir, 'defaults.toml');
+  writeFileSync(file, first.stdout);
+  const second = run(['--config', file, '--print-config']);
+  assert.equal(second.stdout, first.stdout);
+}
+
 // Flags override the file, key by key.
 {
   const file = join(dir, 'over.toml');

@@ -90,6 +90,19 @@ TEST_F(ConfigFileTest, PrintConfigReadsBackTheSame) {
     EXPECT_EQ(cfg.video_chain->source, "videotestsrc ! video/x-raw,width=320");
 }
 
+TEST_F(ConfigFileTest, DefaultsReadBackTheSame) {
+    ParseResult first =
+        parse({"--server", "http://h:1,http://h:2", "--room", "r", "--print-config"});
+    ASSERT_EQ(first.exit_code, 0) << first.message;
+    EXPECT_NE(first.message.find("verbose = 0\n"), std::string::npos) << first.message;
+    std::string f = write("defaults.toml", first.message);
+    EXPECT_EQ(parse({"--config", f, "--print-config"}).message, first.message);
+    ParseResult run = parse({"--config", f});
+    ASSERT_EQ(run.kind, ParseResult::Kind::Run) << run.message;
+    EXPECT_EQ(cfg.verbosity, 0);
+    EXPECT_EQ(cfg.servers.size(), 2u);
+}
+
 TEST_F(ConfigFileTest, PrintConfigMasksSecrets) {
     ParseResult r =
         parse({"--server", "http://h:1", "--room", "r", "--turn", "turn://u:hunter22@h:3478",

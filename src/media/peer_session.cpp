@@ -166,6 +166,17 @@ bool PeerSession::create_webrtcbin(std::string* error) {
         g_object_set(webrtc_, "ice-transport-policy", GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY,
                      nullptr);
     if (!cfg_.ice_addresses.empty()) restrict_ice_addresses(webrtc_, cfg_.ice_addresses);
+    // A call's first keyframe arrives as a burst of packets: a jitter buffer that has seen a
+    // run of them in order lets them through at once instead of after --latency.
+    g_signal_connect(
+        webrtc_, "deep-element-added",
+        G_CALLBACK(+[](GstBin*, GstBin*, GstElement* element, gpointer) {
+            GstElementFactory* f = gst_element_get_factory(element);
+            if (f && g_str_equal(GST_OBJECT_NAME(f), "rtpjitterbuffer") &&
+                g_object_class_find_property(G_OBJECT_GET_CLASS(element), "faststart-min-packets"))
+                g_object_set(element, "faststart-min-packets", 4u, nullptr);
+        }),
+        nullptr);
     // Connected before the element leaves NULL, or the first negotiation-needed is missed.
     g_signal_connect(webrtc_, "on-negotiation-needed",
                      G_CALLBACK(&PeerSession::on_negotiation_needed), this);

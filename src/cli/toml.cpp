@@ -1,5 +1,7 @@
 #include "cli/toml.h"
 
+#include "util/json.h"
+
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -260,35 +262,7 @@ bool parse(std::string_view text, std::vector<Entry>& out, std::string* error) {
 }
 
 std::string quote(std::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-                    out += buf;
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out + "\"";
+    return json::quote(s);
 }
 
 std::string value(const std::string& v) {

@@ -1,5 +1,7 @@
 #include "report/stats.h"
 
+#include "util/json.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -32,38 +34,6 @@ std::string number(double v, int decimals = 3) {
 
 std::string integer(std::uint64_t v) {
     return std::to_string(v);
-}
-
-std::string json_string(const std::string& s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out + "\"";
 }
 
 std::string json_opt(const std::optional<double>& v, int decimals = 3) {
@@ -125,11 +95,11 @@ void compute_rates(const StatsSample& before, StatsSample& now) {
 }
 
 std::string stats_json_line(const StatsSample& s) {
-    std::string o = "{\"time\":" + json_string(iso_time(s.unix_time_s));
+    std::string o = "{\"time\":" + json::quote(iso_time(s.unix_time_s));
     o += ",\"uptime_s\":" + number(s.uptime_s);
-    o += ",\"room\":" + json_string(s.room);
-    o += ",\"self_id\":" + (s.self_id.empty() ? std::string("null") : json_string(s.self_id));
-    o += ",\"state\":" + json_string(s.state);
+    o += ",\"room\":" + json::quote(s.room);
+    o += ",\"self_id\":" + (s.self_id.empty() ? std::string("null") : json::quote(s.self_id));
+    o += ",\"state\":" + json::quote(s.state);
     o += ",\"members\":" + std::to_string(s.members);
     o += ",\"connected\":" + std::to_string(s.connected());
     o += ",\"peers\":[";
@@ -137,9 +107,9 @@ std::string stats_json_line(const StatsSample& s) {
     for (const auto& p : s.peers) {
         if (!first) o += ",";
         first = false;
-        o += "{\"id\":" + json_string(p.id);
-        o += ",\"name\":" + (p.name.empty() ? std::string("null") : json_string(p.name));
-        o += ",\"state\":" + json_string(p.state);
+        o += "{\"id\":" + json::quote(p.id);
+        o += ",\"name\":" + (p.name.empty() ? std::string("null") : json::quote(p.name));
+        o += ",\"state\":" + json::quote(p.state);
         o += ",\"rtt_ms\":" + json_opt(p.rtp.rtt_ms);
         o += ",\"jitter_ms\":" + json_opt(p.rtp.jitter_ms);
         o += ",\"packets_lost\":" + std::to_string(p.rtp.packets_lost);

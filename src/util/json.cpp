@@ -1,5 +1,7 @@
 #include "util/json.h"
 
+#include <cstdio>
+
 #include <cmath>
 
 namespace rp::json {
@@ -77,6 +79,38 @@ JsonPtr object_node(JsonObject* obj) {
     JsonNode* n = json_node_new(JSON_NODE_OBJECT);
     json_node_set_object(n, obj);
     return JsonPtr(n);
+}
+
+std::string quote(std::string_view s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (c < 0x20 || c == 0x7f) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    return out + "\"";
 }
 
 }  // namespace rp::json

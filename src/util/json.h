@@ -21,6 +21,10 @@ JsonObject* as_object(JsonNode* node);                        // borrowed, may b
 JsonArray* as_array(JsonNode* node);                          // borrowed, may be nullptr
 
 JsonPtr string_node(std::string_view s);
+
+// s as a double-quoted string literal, control characters escaped: valid JSON, and a valid
+// TOML basic string too.
+std::string quote(std::string_view s);
 JsonPtr object_node(JsonObject* obj);  // takes a new reference on obj
 
 }  // namespace rp::json

@@ -23,18 +23,6 @@
 
 namespace rp {
 
-const char* codec_name(VideoCodec c) {
-    switch (c) {
-        case VideoCodec::VP8:
-            return "vp8";
-        case VideoCodec::VP9:
-            return "vp9";
-        case VideoCodec::H264:
-            return "h264";
-    }
-    return "?";
-}
-
 namespace {
 
 std::string check_json_object(const std::string& text, const char* what) {

@@ -5,7 +5,21 @@
 #include <strings.h>
 #include <map>
 
-namespace rp::media {
+namespace rp {
+
+const char* codec_name(VideoCodec c) {
+    switch (c) {
+        case VideoCodec::VP8:
+            return "vp8";
+        case VideoCodec::VP9:
+            return "vp9";
+        case VideoCodec::H264:
+            return "h264";
+    }
+    return "?";
+}
+
+namespace media {
 
 const char* kind_name(Kind k) {
     return k == Kind::Audio ? "audio" : "video";
@@ -99,4 +113,5 @@ std::string describe_missing(const std::vector<std::string>& missing) {
     return out;
 }
 
-}  // namespace rp::media
+}  // namespace media
+}  // namespace rp

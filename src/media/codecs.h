@@ -1,7 +1,7 @@
 // What each codec needs on the send and receive side, and where missing elements come from.
 #pragma once
 
-#include "cli/config.h"
+#include "media/options.h"
 
 #include <string>
 #include <vector>

@@ -30,11 +30,11 @@ GstElement* make_bin(const std::string& description, std::string* error) {
 
 // The level browsers accept for the size and rate we send: 3.1 (42e01f, what our SDP says) up
 // to 720p30, 4 above.
-std::string h264_level(const Config& cfg) {
+std::string h264_level(const Options& cfg) {
     return static_cast<long>(cfg.width) * cfg.height * cfg.fps <= 1280L * 720 * 30 ? "3.1" : "4";
 }
 
-std::string hardware_h264_fragment(const Config& cfg) {
+std::string hardware_h264_fragment(const Options& cfg) {
     // repeat_sequence_header: SPS/PPS in front of every IDR, so a member that joins late (or
     // lost the first keyframe) can start decoding; h264parse makes sure of it either way.
     return "v4l2h264enc name=venc extra-controls=\"controls,repeat_sequence_header=1,"
@@ -46,7 +46,7 @@ std::string hardware_h264_fragment(const Config& cfg) {
            "video/x-h264,stream-format=byte-stream,alignment=au";
 }
 
-std::string video_encoder_fragment(const Config& cfg) {
+std::string video_encoder_fragment(const Options& cfg) {
     int kbps = cfg.video_bitrate_kbps;
     int gop = cfg.fps * 2;  // a keyframe at least every 2 s even if nobody asks
     switch (cfg.codec) {
@@ -96,7 +96,7 @@ std::string first_device(const char* klass) {
 
 }  // namespace
 
-LocalMedia::LocalMedia(GstElement* pipeline, const Config& cfg)
+LocalMedia::LocalMedia(GstElement* pipeline, const Options& cfg)
     : pipeline_(pipeline),
       cfg_(cfg),
       video_codec_(video_send_codec(cfg.codec)),

@@ -2,7 +2,7 @@
 // takes a branch from the tee, so N peers never mean N encoders.
 #pragma once
 
-#include "cli/config.h"
+#include "media/options.h"
 #include "media/codecs.h"
 
 #include <gst/gst.h>
@@ -17,7 +17,7 @@ namespace rp::media {
 
 class LocalMedia {
   public:
-    LocalMedia(GstElement* pipeline, const Config& cfg);
+    LocalMedia(GstElement* pipeline, const Options& cfg);
     ~LocalMedia();
     LocalMedia(const LocalMedia&) = delete;
     LocalMedia& operator=(const LocalMedia&) = delete;
@@ -50,7 +50,7 @@ class LocalMedia {
     static GstPadProbeReturn stamp_frame(GstPad* pad, GstPadProbeInfo* info, gpointer self);
 
     GstElement* pipeline_;
-    const Config& cfg_;
+    const Options& cfg_;
     SendCodec video_codec_;
     SendCodec audio_codec_;
     GstElement* video_tee_ = nullptr;

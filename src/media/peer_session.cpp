@@ -91,7 +91,7 @@ void PeerSession::forward_keyframe_requests(GstElement* payloader) {
 }
 
 PeerSession::PeerSession(std::string peer, GstElement* pipeline, LocalMedia& local,
-                         const Config& cfg, std::shared_ptr<MediaCounters> counters,
+                         const Options& cfg, std::shared_ptr<MediaCounters> counters,
                          SessionCallbacks cb)
     : peer_(std::move(peer)),
       pipeline_(pipeline),

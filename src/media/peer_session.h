@@ -2,8 +2,8 @@
 // incoming streams handed to RemoteStreams. Main-loop object; GStreamer threads only post.
 #pragma once
 
-#include "cli/config.h"
-#include "core/peer_link.h"
+#include "media/options.h"
+#include "link/peer_link.h"
 #include "media/local_media.h"
 #include "media/remote_streams.h"
 #include "media/send_gate.h"
@@ -31,7 +31,7 @@ struct SessionCallbacks {
 
 class PeerSession {
   public:
-    PeerSession(std::string peer, GstElement* pipeline, LocalMedia& local, const Config& cfg,
+    PeerSession(std::string peer, GstElement* pipeline, LocalMedia& local, const Options& cfg,
                 std::shared_ptr<MediaCounters> counters, SessionCallbacks cb);
     ~PeerSession();
     PeerSession(const PeerSession&) = delete;
@@ -86,7 +86,7 @@ class PeerSession {
     std::string peer_;
     GstElement* pipeline_;
     LocalMedia& local_;
-    const Config& cfg_;
+    const Options& cfg_;
     SessionCallbacks cb_;
     GstElement* webrtc_ = nullptr;
     std::vector<Sender> senders_;

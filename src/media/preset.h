@@ -2,7 +2,7 @@
 // Parsing and expansion are pure; only find_preset() looks at the file system.
 #pragma once
 
-#include "cli/config.h"
+#include "media/options.h"
 
 #include <map>
 #include <optional>

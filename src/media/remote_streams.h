@@ -2,7 +2,7 @@
 // in a window and/or record into one Matroska file per member without re-encoding.
 #pragma once
 
-#include "cli/config.h"
+#include "media/options.h"
 #include "media/codecs.h"
 #include "report/peer_record.h"
 #include "util/main_thread.h"

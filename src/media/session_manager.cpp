@@ -16,8 +16,9 @@ constexpr gint64 kConnectTimeoutUs = 20 * G_USEC_PER_SEC;
 constexpr gint64 kSilenceTimeoutUs = 5 * G_USEC_PER_SEC;
 }  // namespace
 
-SessionManager::SessionManager(GstElement* pipeline, LocalMedia& local, const Config& cfg)
-    : pipeline_(pipeline), local_(local), cfg_(cfg) {
+SessionManager::SessionManager(GstElement* pipeline, LocalMedia& local, const Options& cfg,
+                               PeerSignaller& signaller)
+    : pipeline_(pipeline), local_(local), cfg_(cfg), signaller_(signaller) {
     liveness_timer_ = g_timeout_add_seconds(
         1,
         [](gpointer p) -> gboolean {
@@ -152,11 +153,9 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
     SessionCallbacks cb;
     LifetimeRef alive = alive_;
     cb.send_description = [this, peer](const SessionDescription& d) {
-        if (signaller_) signaller_->send_description(peer, d);
+        signaller_.send_description(peer, d);
     };
-    cb.send_candidate = [this, peer](const IceCandidate& c) {
-        if (signaller_) signaller_->send_candidate(peer, c);
-    };
+    cb.send_candidate = [this, peer](const IceCandidate& c) { signaller_.send_candidate(peer, c); };
     cb.state_changed = [this, peer](const std::string& state) {
         PeerRecord& r = record(peer);
         if (r.state == state) return;
@@ -197,6 +196,10 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
 
 void SessionManager::member_joined(const std::string& peer, const std::string& user_json,
                                    bool we_call) {
+    if (closing_) {
+        log::debug("peer %s: joined while we are leaving; not calling it", peer.c_str());
+        return;
+    }
     PeerRecord& rec = record(peer);
     if (user_json != "{}" || rec.user_json.empty()) rec.user_json = user_json;
     log::info("peer %s: joined%s", peer.c_str(), we_call ? ", calling" : "");
@@ -228,7 +231,7 @@ void SessionManager::end_session(const std::string& peer, const char* state,
     // Detach now so new events for this id start fresh; destroy once the recording is closed.
     std::shared_ptr<PeerSession> closing(std::move(it->second));
     sessions_.erase(it);
-    if (signaller_) signaller_->session_ended(peer);
+    signaller_.session_ended(peer);
     closing->finish([closing]() mutable {
         // Destroying from inside a GStreamer probe's aftermath is fine: we are on the main loop.
         invoke_on_main([closing] {});
@@ -236,6 +239,10 @@ void SessionManager::end_session(const std::string& peer, const char* state,
 }
 
 void SessionManager::remote_description(const std::string& peer, const SessionDescription& desc) {
+    if (closing_) {
+        log::debug("peer %s: %s while we are leaving; ignored", peer.c_str(), desc.type.c_str());
+        return;
+    }
     auto it = sessions_.find(peer);
     if (desc.type == "offer") {
         if (it != sessions_.end()) {
@@ -276,6 +283,7 @@ void SessionManager::remote_description(const std::string& peer, const SessionDe
 }
 
 void SessionManager::remote_candidate(const std::string& peer, const IceCandidate& cand) {
+    if (closing_) return;
     auto it = sessions_.find(peer);
     if (it != sessions_.end()) {
         it->second->add_candidate(cand);
@@ -297,6 +305,8 @@ void SessionManager::drop_all_sessions(const char* why) {
 }
 
 void SessionManager::close_all(std::function<void()> done) {
+    closing_ = true;
+    early_candidates_.clear();
     auto remaining = std::make_shared<size_t>(sessions_.size());
     auto finish = std::make_shared<std::function<void()>>(std::move(done));
     if (*remaining == 0) {

@@ -2,7 +2,7 @@
 // PeerEvents, talking back through PeerSignaller. Also keeps the record of every member seen.
 #pragma once
 
-#include "core/peer_link.h"
+#include "link/peer_link.h"
 #include "media/local_media.h"
 #include "media/peer_session.h"
 #include "report/peer_record.h"
@@ -19,10 +19,12 @@ namespace rp::media {
 
 class SessionManager : public PeerEvents {
   public:
-    SessionManager(GstElement* pipeline, LocalMedia& local, const Config& cfg);
+    // Borrows all four: their owner declares them before this manager, so they outlive it.
+    SessionManager(GstElement* pipeline, LocalMedia& local, const Options& cfg,
+                   PeerSignaller& signaller);
     ~SessionManager() override;
-
-    void set_signaller(PeerSignaller* signaller) { signaller_ = signaller; }
+    SessionManager(const SessionManager&) = delete;
+    SessionManager& operator=(const SessionManager&) = delete;
 
     // PeerEvents
     void member_joined(const std::string& peer, const std::string& user_json,
@@ -31,7 +33,9 @@ class SessionManager : public PeerEvents {
     void remote_description(const std::string& peer, const SessionDescription& desc) override;
     void remote_candidate(const std::string& peer, const IceCandidate& cand) override;
 
-    // Ends every session: recordings are finalized, then `done` runs on the main loop.
+    // Ends every session: recordings are finalized, then `done` runs on the main loop. From
+    // here on the manager is closing: joins, offers and candidates are refused, so no session
+    // can start while the run ends.
     void close_all(std::function<void()> done);
     // Closes every session at once, e.g. after the server restarted and ids changed.
     void drop_all_sessions(const char* why);
@@ -41,6 +45,7 @@ class SessionManager : public PeerEvents {
     // on the main loop once every webrtcbin answered.
     void collect_stats(std::function<void(std::vector<PeerStats>)> done);
     size_t session_count() const { return sessions_.size(); }
+    bool closing() const { return closing_; }
 
   private:
     PeerRecord& record(const std::string& peer);
@@ -62,8 +67,9 @@ class SessionManager : public PeerEvents {
 
     GstElement* pipeline_;
     LocalMedia& local_;
-    const Config& cfg_;
-    PeerSignaller* signaller_ = nullptr;
+    const Options& cfg_;
+    PeerSignaller& signaller_;
+    bool closing_ = false;
     std::map<std::string, std::unique_ptr<PeerSession>> sessions_;
     std::map<std::string, std::vector<IceCandidate>>
         early_candidates_;             // before the session exists

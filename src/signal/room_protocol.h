@@ -2,7 +2,8 @@
 // candidate-getCandidate / user_exit. Pure: events in, PeerEvents calls and emitted events out.
 #pragma once
 
-#include "core/peer_link.h"
+#include "link/peer_link.h"
+#include "signal/event_emitter.h"
 #include "util/gobj.h"
 
 #include <map>
@@ -11,13 +12,6 @@
 #include <string_view>
 
 namespace rp {
-
-// Where the protocol sends its outgoing Socket.IO events.
-class EventEmitter {
-  public:
-    virtual ~EventEmitter() = default;
-    virtual void emit(std::string_view name, JsonArray* args) = 0;
-};
 
 class RoomProtocol : public PeerSignaller {
   public:

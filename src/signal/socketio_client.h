@@ -2,7 +2,7 @@
 // heartbeat; hands namespace events to its owner on the main loop.
 #pragma once
 
-#include "signal/room_protocol.h"
+#include "signal/event_emitter.h"
 #include "signal/socketio_codec.h"
 
 #include <libsoup/soup.h>

@@ -55,6 +55,26 @@ struct WebRTCDescFree {
     }
 };
 
+struct GstMessageUnref {
+    void operator()(GstMessage* m) const {
+        if (m) gst_message_unref(m);
+    }
+};
+struct GMainLoopUnref {
+    void operator()(GMainLoop* l) const {
+        if (l) g_main_loop_unref(l);
+    }
+};
+// A top-level pipeline goes to NULL before its last reference goes, so that no streaming
+// thread outlives it.
+struct PipelineRelease {
+    void operator()(GstElement* p) const {
+        if (!p) return;
+        gst_element_set_state(p, GST_STATE_NULL);
+        gst_object_unref(p);
+    }
+};
+
 template <typename T>
 using GObjectPtr = std::unique_ptr<T, GObjectUnref>;
 template <typename T>
@@ -66,6 +86,42 @@ using SdpPtr = std::unique_ptr<GstSDPMessage, SdpMessageFree>;
 using JsonPtr = std::unique_ptr<JsonNode, JsonNodeFree>;
 using PromisePtr = std::unique_ptr<GstPromise, GstPromiseUnref>;
 using WebRTCDescPtr = std::unique_ptr<GstWebRTCSessionDescription, WebRTCDescFree>;
+using MessagePtr = std::unique_ptr<GstMessage, GstMessageUnref>;
+using MainLoopPtr = std::unique_ptr<GMainLoop, GMainLoopUnref>;
+using PipelinePtr = std::unique_ptr<GstElement, PipelineRelease>;
+
+// A main-context source (timeout, idle, unix signal) that is removed with its owner.
+class SourceId {
+  public:
+    SourceId() = default;
+    explicit SourceId(guint id) : id_(id) {}
+    ~SourceId() { reset(); }
+    SourceId(SourceId&& o) noexcept : id_(o.release()) {}
+    SourceId& operator=(SourceId&& o) noexcept {
+        if (this != &o) {
+            reset();
+            id_ = o.release();
+        }
+        return *this;
+    }
+    SourceId(const SourceId&) = delete;
+    SourceId& operator=(const SourceId&) = delete;
+
+    void reset(guint id = 0) {
+        if (id_) g_source_remove(id_);
+        id_ = id;
+    }
+    // The source ended by itself (its callback returned G_SOURCE_REMOVE): forget the id.
+    guint release() {
+        guint id = id_;
+        id_ = 0;
+        return id;
+    }
+    explicit operator bool() const { return id_ != 0; }
+
+  private:
+    guint id_ = 0;
+};
 
 inline std::string take_string(gchar* s) {
     GCharPtr owner(s);

@@ -1,6 +1,6 @@
 // libFuzzer target: one WebSocket text frame through the Socket.IO codec and, when it is an
 // event, through the room protocol's dispatch, exactly as the client hands frames over.
-#include "core/peer_link.h"
+#include "link/peer_link.h"
 #include "signal/room_protocol.h"
 #include "signal/socketio_codec.h"
 #include "util/json.h"

@@ -3,8 +3,8 @@
 // --stats-interval) and the --metrics-port HTTP endpoint (the latest sample).
 #pragma once
 
-#include "cli/config.h"
-#include "core/metrics_server.h"
+#include "app/metrics_server.h"
+#include "app/options.h"
 #include "report/stats.h"
 
 #include <glib.h>
@@ -27,7 +27,7 @@ class StatsMonitor {
         std::function<void(std::function<void(std::vector<PeerStats>)>)> calls;
     };
 
-    StatsMonitor(const Config& cfg, Sources sources);
+    StatsMonitor(const app::WatchOptions& cfg, Sources sources);
     ~StatsMonitor();
     StatsMonitor(const StatsMonitor&) = delete;
     StatsMonitor& operator=(const StatsMonitor&) = delete;
@@ -41,7 +41,7 @@ class StatsMonitor {
     void tick();
     void publish(StatsSample sample);
 
-    const Config& cfg_;
+    const app::WatchOptions& cfg_;
     Sources sources_;
     bool status_ = false;
     FILE* stats_out_ = nullptr;

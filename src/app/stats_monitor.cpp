@@ -1,4 +1,4 @@
-#include "core/stats_monitor.h"
+#include "app/stats_monitor.h"
 
 #include "util/log.h"
 
@@ -7,7 +7,7 @@
 
 namespace rp {
 
-StatsMonitor::StatsMonitor(const Config& cfg, Sources sources)
+StatsMonitor::StatsMonitor(const app::WatchOptions& cfg, Sources sources)
     : cfg_(cfg), sources_(std::move(sources)) {}
 
 StatsMonitor::~StatsMonitor() {

@@ -1,4 +1,4 @@
-#include "core/metrics_server.h"
+#include "app/metrics_server.h"
 
 #include "util/gobj.h"
 

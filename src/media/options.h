@@ -1,0 +1,61 @@
+// What the media layer needs to know, as plain data: capture sources, the shared encoder,
+// ICE servers and what to do with remote streams. Filled by src/cli; read by src/media only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rp {
+
+enum class VideoCodec { VP8, VP9, H264 };
+const char* codec_name(VideoCodec c);
+
+struct SourceSpec {
+    std::string kind;    // "test", "v4l2"/"alsa", "none", "auto"
+    std::string device;  // optional device path or ALSA name
+};
+
+struct SinkSpec {
+    std::string kind;  // "fake", "window", "file"
+    std::string dir;   // for "file": an absolute path
+};
+
+// A video capture+encode chain: a preset file, or --video-pipeline. Fragments are gst-launch
+// text with {placeholders} (see pipelines/presets/README).
+struct VideoPreset {
+    std::string name;                   // preset name, or "--video-pipeline"
+    std::string path;                   // file it came from; empty for --video-pipeline
+    std::string codec;                  // "vp8", "vp9", "h264"; empty: whatever --video-codec says
+    std::string source;                 // with --video v4l2 / auto
+    std::string test_source;            // with --video test
+    std::string encode;                 // raw (or camera) video in, encoded video of `codec` out
+    std::vector<std::string> required;  // elements that must exist (hardware encoders)
+};
+
+namespace media {
+
+struct Options {
+    SourceSpec video{"test", ""};
+    SourceSpec audio{"test", ""};
+    VideoCodec codec = VideoCodec::VP8;
+    int width = 640;
+    int height = 480;
+    int fps = 30;
+    int video_bitrate_kbps = 800;
+    std::vector<SinkSpec> sinks;
+    std::optional<VideoPreset> video_chain;  // from --preset or --video-pipeline
+    std::string audio_pipeline;              // --audio-pipeline fragment; empty: built in
+
+    std::vector<std::string> stun{"stun:stun.l.google.com:19302", "stun:stun.services.mozilla.com"};
+    std::vector<std::string> turn;  // with passwords: print only through redact_url()
+    bool ice_relay_only = false;    // --ice-transport-policy relay
+    std::vector<std::string> ice_addresses;
+    int latency_ms = 50;         // LAN-friendly; raise it for lossy or jittery links
+    bool latency_probe = false;  // stamp test frames with their capture time
+    int max_peers = 16;          // simultaneous calls; each costs a decoder and a send branch
+    std::string dtls_key_cache;  // empty: the default place; "none": no cache
+};
+
+}  // namespace media
+}  // namespace rp

@@ -5,38 +5,31 @@
 namespace rp {
 
 MetricsServer::~MetricsServer() {
-    if (server_) {
-        soup_server_disconnect(server_);
-        g_object_unref(server_);
-    }
+    if (server_) soup_server_disconnect(server_.get());
 }
 
 bool MetricsServer::listen(const std::string& address, int port, std::string* error) {
-    GInetAddress* inet = g_inet_address_new_from_string(address.c_str());
+    GObjectPtr<GInetAddress> inet(g_inet_address_new_from_string(address.c_str()));
     if (!inet) {
         if (error) *error = "--metrics-address: '" + address + "' is not an IP address";
         return false;
     }
-    GSocketAddress* where = g_inet_socket_address_new(inet, static_cast<guint16>(port));
-    g_object_unref(inet);
-    server_ = soup_server_new("server-header", "roompeer", nullptr);
-    soup_server_add_handler(server_, "/metrics", &MetricsServer::on_request, this, nullptr);
-    GError* err = nullptr;
-    gboolean ok = soup_server_listen(server_, where, static_cast<SoupServerListenOptions>(0), &err);
-    g_object_unref(where);
+    GObjectPtr<GSocketAddress> where(
+        g_inet_socket_address_new(inet.get(), static_cast<guint16>(port)));
+    server_.reset(soup_server_new("server-header", "roompeer", nullptr));
+    soup_server_add_handler(server_.get(), "/metrics", &MetricsServer::on_request, this, nullptr);
+    GError* raw_err = nullptr;
+    gboolean ok = soup_server_listen(server_.get(), where.get(),
+                                     static_cast<SoupServerListenOptions>(0), &raw_err);
+    GErrorPtr err(raw_err);
     if (!ok) {
         if (error)
             *error = "--metrics-port: cannot listen on " + address + ":" + std::to_string(port) +
                      ": " + (err ? err->message : "?");
-        g_clear_error(&err);
         return false;
     }
-    GSList* uris = soup_server_get_uris(server_);
-    if (uris) {
-        gchar* text = g_uri_to_string(static_cast<GUri*>(uris->data));
-        url_ = std::string(text) + "metrics";
-        g_free(text);
-    }
+    GSList* uris = soup_server_get_uris(server_.get());
+    if (uris) url_ = take_string(g_uri_to_string(static_cast<GUri*>(uris->data))) + "metrics";
     g_slist_free_full(uris, reinterpret_cast<GDestroyNotify>(g_uri_unref));
     return true;
 }

@@ -2,6 +2,8 @@
 // Main-loop object; libsoup runs its handlers on the main loop too.
 #pragma once
 
+#include "util/gobj.h"
+
 #include <libsoup/soup.h>
 
 #include <string>
@@ -24,7 +26,7 @@ class MetricsServer {
     static void on_request(SoupServer*, SoupServerMessage* msg, const char* path, GHashTable*,
                            gpointer self);
 
-    SoupServer* server_ = nullptr;
+    GObjectPtr<SoupServer> server_;
     std::string url_;
     std::string body_;
 };

@@ -12,7 +12,6 @@ StatsMonitor::StatsMonitor(const app::WatchOptions& cfg, Sources sources)
 
 StatsMonitor::~StatsMonitor() {
     stop();
-    if (stats_out_ && stats_owned_) fclose(stats_out_);
 }
 
 bool StatsMonitor::start(std::string* error) {
@@ -21,13 +20,13 @@ bool StatsMonitor::start(std::string* error) {
         if (cfg_.stats_path == "-") {
             stats_out_ = stdout;
         } else {
-            stats_out_ = fopen(cfg_.stats_path.c_str(), "w");
+            stats_file_.reset(fopen(cfg_.stats_path.c_str(), "w"));
+            stats_out_ = stats_file_.get();
             if (!stats_out_) {
                 if (error)
                     *error = "--stats: cannot write " + cfg_.stats_path + ": " + strerror(errno);
                 return false;
             }
-            stats_owned_ = true;
         }
     }
     if (cfg_.metrics_port >= 0) {
@@ -39,20 +38,19 @@ bool StatsMonitor::start(std::string* error) {
     // The status line wants about a second; --stats lines may want it more often.
     double period = 1.0;
     if (stats_out_) period = std::min(period, cfg_.stats_interval_s);
-    timer_ = g_timeout_add(
+    timer_.reset(g_timeout_add(
         static_cast<guint>(period * 1000),
         [](gpointer p) -> gboolean {
             static_cast<StatsMonitor*>(p)->tick();
             return G_SOURCE_CONTINUE;
         },
-        this);
+        this));
     if (metrics_) metrics_->set_body(prometheus_text(sources_.room()));
     return true;
 }
 
 void StatsMonitor::stop() {
-    if (timer_) g_source_remove(timer_);
-    timer_ = 0;
+    timer_.reset();
     if (status_) log::clear_status();
     status_ = false;
 }

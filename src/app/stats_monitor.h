@@ -6,6 +6,8 @@
 #include "app/metrics_server.h"
 #include "app/options.h"
 #include "report/stats.h"
+#include "util/gobj.h"
+#include "util/main_thread.h"
 
 #include <glib.h>
 
@@ -44,14 +46,19 @@ class StatsMonitor {
     const app::WatchOptions& cfg_;
     Sources sources_;
     bool status_ = false;
-    FILE* stats_out_ = nullptr;
-    bool stats_owned_ = false;  // fclose it; stdout is not ours
+    struct FileClose {
+        void operator()(FILE* f) const {
+            if (f) fclose(f);
+        }
+    };
+    std::unique_ptr<FILE, FileClose> stats_file_;  // --stats FILE
+    FILE* stats_out_ = nullptr;                    // stats_file_, or stdout for "-"
     std::unique_ptr<MetricsServer> metrics_;
-    guint timer_ = 0;
+    SourceId timer_;
     bool in_flight_ = false;
     std::optional<StatsSample> last_;       // rates for status and metrics
     std::optional<StatsSample> last_line_;  // rates for the --stats lines
-    std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+    Lifetime alive_ = make_lifetime();
 };
 
 }  // namespace rp

@@ -503,31 +503,19 @@ std::uint64_t PeerSession::video_frames_sent() const {
     return n;
 }
 
-void PeerSession::request_stats(std::function<void(std::optional<RtpTotals>)> done) {
+void PeerSession::sample_stats(std::function<void(std::optional<RtpTotals>)> done) {
     if (!webrtc_) {
-        done(std::nullopt);
+        if (done) done(std::nullopt);
         return;
     }
-    request_rtp_totals(webrtc_, std::move(done));
-}
-
-void PeerSession::refresh_selected_pair() {
-    if (!webrtc_) return;
-    // The reply comes on webrtcbin's thread; only the parsed pair travels to the main loop.
-    GstPromise* promise = gst_promise_new_with_change_func(
-        [](GstPromise* p, gpointer data) {
-            PromisePtr owner(p);
-            if (gst_promise_wait(p) != GST_PROMISE_RESULT_REPLIED) return;
-            const GstStructure* stats = gst_promise_get_reply(p);
-            if (!stats) return;
-            auto pair = selected_pair_from_stats(stats);
-            if (!pair) return;
-            static_cast<PeerSession*>(data)->post([pair = *pair](PeerSession& s) {
-                if (s.cb_.selected_pair) s.cb_.selected_pair(pair);
-            });
-        },
-        this, nullptr);
-    g_signal_emit_by_name(webrtc_, "get-stats", nullptr, promise);
+    last_sample_us_ = g_get_monotonic_time();
+    LifetimeRef alive = alive_;
+    request_call_sample(
+        webrtc_, [this, alive, done = std::move(done)](std::optional<CallSample> sample) {
+            if (!alive.expired() && sample && sample->selected_pair && cb_.selected_pair)
+                cb_.selected_pair(*sample->selected_pair);
+            if (done) done(sample ? std::optional<RtpTotals>(sample->totals) : std::nullopt);
+        });
 }
 
 void PeerSession::finish(std::function<void()> done) {

@@ -2,9 +2,9 @@
 // incoming streams handed to RemoteStreams. Main-loop object; GStreamer threads only post.
 #pragma once
 
-#include "media/options.h"
 #include "link/peer_link.h"
 #include "media/local_media.h"
+#include "media/options.h"
 #include "media/remote_streams.h"
 #include "media/send_gate.h"
 #include "report/peer_record.h"
@@ -45,12 +45,11 @@ class PeerSession {
     bool is_caller() const { return caller_; }
     bool remote_sends(Kind k) const { return k == Kind::Video ? remote_video_ : remote_audio_; }
     std::uint64_t video_frames_sent() const;
-    // webrtcbin's get-stats as totals; `done` runs on the main loop, also after we are gone.
-    void request_stats(std::function<void(std::optional<RtpTotals>)> done);
-
-    // Asks webrtcbin which candidate pair carries the media; the answer comes through
-    // SessionCallbacks::selected_pair on the main loop, once known.
-    void refresh_selected_pair();
+    // One get-stats request: its totals go to `done` (on the main loop, also after we are gone;
+    // may be empty), its selected candidate pair to SessionCallbacks::selected_pair.
+    void sample_stats(std::function<void(std::optional<RtpTotals>)> done);
+    // When the last sample was asked for (monotonic µs); 0: never.
+    gint64 last_sample_us() const { return last_sample_us_; }
 
     // Finalizes recordings, then `done` on the main loop. The destructor tears down the rest.
     void finish(std::function<void()> done);
@@ -105,6 +104,7 @@ class PeerSession {
     std::vector<std::string> local_mids_;
     std::vector<IceCandidate> pending_;
     size_t candidates_seen_ = 0;
+    gint64 last_sample_us_ = 0;
     Lifetime alive_ = make_lifetime();
 };
 

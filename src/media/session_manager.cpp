@@ -35,9 +35,10 @@ SessionManager::~SessionManager() {
 
 void SessionManager::check_liveness() {
     gint64 now = g_get_monotonic_time();
-    // The pair can change after the first nomination; asking now and then keeps the report's
-    // selected_pair current without a request at exit, when the sessions are going away.
-    bool refresh_all = ++ticks_ % 5 == 0;
+    // The pair can change after the first nomination; a sample now and then keeps the report's
+    // selected_pair current without a request at exit, when the sessions are going away. When
+    // the monitor samples every call anyway (--stats, /metrics, the status line), its samples
+    // do this and no second get-stats is sent.
     std::vector<std::pair<std::string, std::string>> dead;  // id, why
     for (auto& [id, session] : sessions_) {
         PeerRecord& r = record(id);
@@ -48,8 +49,10 @@ void SessionManager::check_liveness() {
             l.seen = seen;
             l.progress_us = now;
         }
-        if (r.state == "connected" && (refresh_all || !r.selected_pair))
-            session->refresh_selected_pair();
+        gint64 since = now - session->last_sample_us();
+        if (r.state == "connected" &&
+            (since > 5 * G_USEC_PER_SEC || (!r.selected_pair && since > G_USEC_PER_SEC / 2)))
+            session->sample_stats(nullptr);
         bool sends = session->remote_sends(Kind::Video) || session->remote_sends(Kind::Audio);
         if (r.state == "failed" && !l.connected) {
             dead.emplace_back(id, "connection failed: " + failure_hint());
@@ -120,7 +123,7 @@ void SessionManager::collect_stats(std::function<void(std::vector<PeerStats>)> d
     }
     size_t i = 0;
     for (auto& [id, session] : sessions_) {
-        session->request_stats([g, i](std::optional<RtpTotals> totals) {
+        session->sample_stats([g, i](std::optional<RtpTotals> totals) {
             if (totals) g->peers[i].rtp = *totals;
             if (--g->remaining == 0) g->done(std::move(g->peers));
         });
@@ -162,7 +165,7 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
         r.state = state;
         if (state == "connected") {
             if (auto it = sessions_.find(peer); it != sessions_.end())
-                it->second->refresh_selected_pair();
+                it->second->sample_stats(nullptr);
         }
         if (state == "connected" && !liveness_[peer].connected) {
             r.ever_connected = true;

@@ -76,7 +76,6 @@ class SessionManager : public PeerEvents {
     std::vector<PeerRecord> records_;  // every member seen, in order
     std::map<std::string, Liveness> liveness_;
     guint liveness_timer_ = 0;
-    unsigned ticks_ = 0;
     std::set<std::string> warned_;   // "peer|kind"
     std::set<std::string> refused_;  // warned once each about --max-peers
     Lifetime alive_ = make_lifetime();

@@ -1,5 +1,7 @@
 #include "media/webrtc_stats.h"
 
+#include "media/ice_stats.h"
+#include "util/gobj.h"
 #include "util/log.h"
 #include "util/main_thread.h"
 
@@ -93,34 +95,29 @@ RtpTotals rtp_totals_from_stats(const GstStructure* stats) {
     return t;
 }
 
-void request_rtp_totals(GstElement* webrtc, std::function<void(std::optional<RtpTotals>)> done) {
+void request_call_sample(GstElement* webrtc, std::function<void(std::optional<CallSample>)> done) {
     // Owned by the promise: freed with it whether or not webrtcbin ever replies.
     struct Pending {
-        std::function<void(std::optional<RtpTotals>)> done;
+        std::function<void(std::optional<CallSample>)> done;
         bool delivered = false;
         ~Pending() {
             if (!delivered) invoke_on_main([d = std::move(done)] { d(std::nullopt); });
         }
     };
     auto* pending = new Pending{std::move(done)};
-    GstPromise* promise = gst_promise_new_with_change_func(
+    PromisePtr promise(gst_promise_new_with_change_func(
         [](GstPromise* p, gpointer data) {
             auto* pend = static_cast<Pending*>(data);
             if (gst_promise_wait(p) != GST_PROMISE_RESULT_REPLIED) return;
             const GstStructure* reply = gst_promise_get_reply(p);
-            // A debugging aid: the whole reply is far longer than a log line.
-            if (g_getenv("ROOMPEER_DUMP_STATS")) {
-                gchar* text = gst_structure_to_string(reply);
-                g_printerr("get-stats: %s\n", text);
-                g_free(text);
-            }
-            RtpTotals totals = rtp_totals_from_stats(reply);
+            // Parsed here, on webrtcbin's thread; only plain values travel to the main loop.
+            CallSample sample{rtp_totals_from_stats(reply),
+                              reply ? selected_pair_from_stats(reply) : std::nullopt};
             pend->delivered = true;
-            invoke_on_main([d = std::move(pend->done), totals] { d(totals); });
+            invoke_on_main([d = std::move(pend->done), sample] { d(sample); });
         },
-        pending, [](gpointer data) { delete static_cast<Pending*>(data); });
-    g_signal_emit_by_name(webrtc, "get-stats", nullptr, promise);
-    gst_promise_unref(promise);
+        pending, [](gpointer data) { delete static_cast<Pending*>(data); }));
+    g_signal_emit_by_name(webrtc, "get-stats", nullptr, promise.get());
 }
 
 }  // namespace rp::media

@@ -291,6 +291,11 @@ int App::run() {
     cert_warmup_ = std::thread([] {
         if (GstElement* dtls = gst_element_factory_make("dtlsdec", nullptr)) gst_object_unref(dtls);
     });
+    // What we can decode, probed once here: our offers and answers name nothing else.
+    if (std::string dec = media::decoders().summary(); dec.find(';') != std::string::npos)
+        log::info("%s", dec.c_str());
+    else
+        log::debug("%s", dec.c_str());
     auto missing = media::missing_elements(local_.required_elements());
     if (!missing.empty()) {
         std::string text = media::describe_missing(missing);

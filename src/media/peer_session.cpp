@@ -199,7 +199,11 @@ bool PeerSession::add_sender(Kind kind, int pt) {
     GstElement* q = gst_element_factory_make("queue", nullptr);
     GstElement* pay = gst_element_factory_make(codec.payloader.c_str(), nullptr);
     GstElement* filter = gst_element_factory_make("capsfilter", nullptr);
-    if (!q || !pay || !filter) return false;
+    if (!q || !pay || !filter) {
+        for (GstElement* e : {q, pay, filter})
+            if (e) gst_object_unref(gst_object_ref_sink(e));
+        return false;
+    }
     // Unbounded: the gate in front of it bounds it and drops on its own terms.
     g_object_set(q, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time",
                  static_cast<guint64>(0), nullptr);

@@ -153,6 +153,11 @@ void App::leave(const char* why) {
 }
 
 bool App::start_media() {
+    // What we can decode, probed once here: our offers and answers name nothing else.
+    if (std::string dec = media::decoders().summary(); dec.find(';') != std::string::npos)
+        log::info("%s", dec.c_str());
+    else
+        log::debug("%s", dec.c_str());
     auto missing = media::missing_elements(local_.required_elements());
     if (!missing.empty()) {
         std::string text = media::describe_missing(missing);

@@ -3,6 +3,7 @@
 #include <gst/gst.h>
 
 #include <strings.h>
+#include <algorithm>
 #include <map>
 
 namespace rp {
@@ -47,16 +48,95 @@ SendCodec audio_send_codec() {
     return {Kind::Audio, "OPUS", 48000, 111, "rtpopuspay", ""};
 }
 
-const ReceiveCodec* receive_codec(const std::string& encoding_name) {
-    static const ReceiveCodec table[] = {
-        {"VP8", Kind::Video, "rtpvp8depay", "", "vp8dec"},
-        {"VP9", Kind::Video, "rtpvp9depay", "", "vp9dec"},
-        {"H264", Kind::Video, "rtph264depay", "h264parse", "avdec_h264"},
-        {"OPUS", Kind::Audio, "rtpopusdepay", "opusparse", "opusdec"},
+const std::vector<ReceiveCodec>& receive_codecs() {
+    static const std::vector<ReceiveCodec> table = {
+        {"VP8", Kind::Video, 90000, "rtpvp8depay", "", "vp8dec"},
+        {"VP9", Kind::Video, 90000, "rtpvp9depay", "", "vp9dec"},
+        {"H264", Kind::Video, 90000, "rtph264depay", "h264parse", "avdec_h264"},
+        {"OPUS", Kind::Audio, 48000, "rtpopusdepay", "opusparse", "opusdec"},
     };
-    for (const auto& c : table)
+    return table;
+}
+
+const ReceiveCodec* receive_codec(const std::string& encoding_name) {
+    for (const auto& c : receive_codecs())
         if (strcasecmp(c.encoding_name.c_str(), encoding_name.c_str()) == 0) return &c;
     return nullptr;
+}
+
+std::vector<std::string> receive_elements(const ReceiveCodec& c) {
+    std::vector<std::string> names = {c.depayloader};
+    if (!c.parser.empty()) names.push_back(c.parser);
+    names.push_back(c.decoder);
+    return names;
+}
+
+Decoders Decoders::probe() {
+    Decoders d;
+    for (const auto& c : receive_codecs())
+        if (auto missing = missing_elements(receive_elements(c)); !missing.empty())
+            d.missing_[c.encoding_name] = std::move(missing);
+    return d;
+}
+
+Decoders Decoders::without(const std::vector<std::string>& missing_elements) {
+    Decoders d;
+    for (const auto& c : receive_codecs())
+        for (const auto& e : receive_elements(c))
+            if (std::find(missing_elements.begin(), missing_elements.end(), e) !=
+                missing_elements.end())
+                d.missing_[c.encoding_name].push_back(e);
+    return d;
+}
+
+bool Decoders::can_decode(const std::string& encoding_name) const {
+    const ReceiveCodec* c = receive_codec(encoding_name);
+    return c && !missing_.count(c->encoding_name);
+}
+
+std::string Decoders::why_not(const std::string& encoding_name) const {
+    const ReceiveCodec* c = receive_codec(encoding_name);
+    if (!c) return "cannot decode " + encoding_name + ": roompeer has no decoder for it";
+    auto it = missing_.find(c->encoding_name);
+    if (it == missing_.end()) return {};
+    std::string why = "cannot decode " + c->encoding_name + ": ";
+    for (size_t i = 0; i < it->second.size(); ++i)
+        why += (i ? ", " : "") + it->second[i] + " missing (Debian package " +
+               package_for_element(it->second[i]) + ")";
+    return why;
+}
+
+std::vector<std::string> Decoders::decodable(Kind k) const {
+    std::vector<std::string> out;
+    for (const auto& c : receive_codecs())
+        if (c.kind == k && can_decode(c.encoding_name)) out.push_back(c.encoding_name);
+    return out;
+}
+
+std::string Decoders::summary() const {
+    std::string out = "receiving";
+    for (const auto& c : receive_codecs())
+        if (can_decode(c.encoding_name)) out += " " + c.encoding_name;
+    for (const auto& c : receive_codecs())
+        if (!can_decode(c.encoding_name)) out += "; " + why_not(c.encoding_name);
+    return out;
+}
+
+const Decoders& decoders() {
+    static const Decoders probed = Decoders::probe();
+    return probed;
+}
+
+CapsPtr decodable_caps(Kind kind, const Decoders& d) {
+    GstCaps* caps = gst_caps_new_empty();
+    for (const auto& c : receive_codecs()) {
+        if (c.kind != kind || !d.can_decode(c.encoding_name)) continue;
+        gst_caps_append_structure(
+            caps, gst_structure_new("application/x-rtp", "media", G_TYPE_STRING, kind_name(kind),
+                                    "encoding-name", G_TYPE_STRING, c.encoding_name.c_str(),
+                                    "clock-rate", G_TYPE_INT, c.clock_rate, nullptr));
+    }
+    return CapsPtr(caps);
 }
 
 std::string package_for_element(const std::string& element) {
@@ -107,9 +187,16 @@ std::vector<std::string> missing_elements(const std::vector<std::string>& names)
 
 std::string describe_missing(const std::vector<std::string>& missing) {
     std::string out;
-    for (const auto& m : missing)
-        out += "GStreamer element '" + m + "' is missing: install the Debian package " +
+    for (const auto& m : missing) {
+        std::string role;
+        for (const auto& c : receive_codecs()) {
+            auto names = receive_elements(c);
+            if (std::find(names.begin(), names.end(), m) != names.end())
+                role = " (we need it to receive " + c.encoding_name + ")";
+        }
+        out += "GStreamer element '" + m + "' is missing" + role + ": install the Debian package " +
                package_for_element(m) + " (scripts/setup installs everything)\n";
+    }
     return out;
 }
 

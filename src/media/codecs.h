@@ -2,7 +2,9 @@
 #pragma once
 
 #include "media/options.h"
+#include "util/gobj.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,13 +28,47 @@ SendCodec audio_send_codec();
 struct ReceiveCodec {
     std::string encoding_name;
     Kind kind;
+    int clock_rate;
     std::string depayloader;
     std::string parser;  // before the muxer / decoder; empty when none is needed
     std::string decoder;
 };
 
-// nullptr when we cannot depayload/decode this encoding.
+// Every codec roompeer can receive when its elements are installed, in our order of preference.
+const std::vector<ReceiveCodec>& receive_codecs();
+// nullptr when roompeer has no way to depayload/decode this encoding at all (AV1, say).
 const ReceiveCodec* receive_codec(const std::string& encoding_name);
+// The elements one received stream of this codec needs: depayloader, parser (if any), decoder.
+std::vector<std::string> receive_elements(const ReceiveCodec& c);
+
+// Which of receive_codecs() this machine can depayload and decode. A plain value: probe() reads
+// the GStreamer registry, tests describe a machine by the elements it lacks.
+class Decoders {
+  public:
+    static Decoders probe();
+    static Decoders without(const std::vector<std::string>& missing_elements);
+
+    bool can_decode(const std::string& encoding_name) const;
+    // Empty when we can; else "cannot decode H264: avdec_h264 missing (Debian package
+    // gstreamer1.0-libav)", or for an encoding roompeer has no decoder for at all, "cannot
+    // decode AV1: roompeer has no decoder for it".
+    std::string why_not(const std::string& encoding_name) const;
+    // The encoding names of one kind we can decode, in our order of preference.
+    std::vector<std::string> decodable(Kind k) const;
+    // For the log: what we receive, and what not and why.
+    std::string summary() const;
+
+  private:
+    std::map<std::string, std::vector<std::string>> missing_;  // encoding -> missing elements
+};
+
+// This machine's decoders, probed from the registry once, the first time they are asked for
+// (App::run asks at start); read-only afterwards, so any thread may use them.
+const Decoders& decoders();
+
+// application/x-rtp caps of every codec of `kind` that `d` decodes, without payload types: as a
+// transceiver's codec-preferences they keep only those of an offer's codecs in our answer.
+CapsPtr decodable_caps(Kind kind, const Decoders& d);
 
 // The Debian package that ships a GStreamer element, for error messages.
 std::string package_for_element(const std::string& element);

@@ -18,8 +18,14 @@ namespace {
 GstElement* make_bin(const std::string& description, std::string* error) {
     GError* err = nullptr;
     GstElement* bin = gst_parse_bin_from_description(description.c_str(), TRUE, &err);
+    GErrorPtr owner(err);
+    // A bin may come back with an error set: without an element it lacks it would never run.
+    if (bin && err && g_error_matches(err, GST_PARSE_ERROR, GST_PARSE_ERROR_NO_SUCH_ELEMENT)) {
+        gst_object_unref(gst_object_ref_sink(bin));
+        bin = nullptr;
+    }
+    if (bin && err) log::debug("'%s': %s", description.c_str(), err->message);
     if (!bin) {
-        GErrorPtr owner(err);
         if (error)
             *error =
                 std::string("cannot build '") + description + "': " + (err ? err->message : "?");
@@ -103,10 +109,15 @@ LocalMedia::LocalMedia(GstElement* pipeline, const Options& cfg)
       audio_codec_(audio_send_codec()) {}
 
 std::vector<std::string> LocalMedia::required_elements() const {
-    std::vector<std::string> names = {"webrtcbin", "nicesrc",      "nicesink",    "dtlsenc",
-                                      "srtpenc",   "rtpvp8depay",  "vp8dec",      "rtpopusdepay",
-                                      "opusdec",   "opusparse",    "queue",       "tee",
-                                      "fakesink",  "videoconvert", "audioconvert"};
+    std::vector<std::string> names = {"webrtcbin",    "nicesrc",      "nicesink",     "dtlsenc",
+                                      "srtpenc",      "queue",        "tee",          "fakesink",
+                                      "videoconvert", "audioconvert", "audioresample"};
+    // We offer to receive what we send: our --video-codec must decode here too, and Opus.
+    for (const SendCodec& c : {video_codec_, audio_codec_})
+        if (const ReceiveCodec* r = receive_codec(c.encoding_name)) {
+            auto decode = receive_elements(*r);
+            names.insert(names.end(), decode.begin(), decode.end());
+        }
     if (cfg_.video.kind != "none") {
         names.push_back(video_codec_.payloader);
         if (cfg_.video_chain)
@@ -246,6 +257,11 @@ GstElement* LocalMedia::build_video(const SourceSpec& src, std::string* error) {
     GstElement* bin = make_bin(encode + " ! identity", error);
     if (!bin) return nullptr;
     GstElement* tee = gst_element_factory_make("tee", "video_tee");
+    if (!tee) {
+        gst_object_unref(gst_object_ref_sink(bin));
+        if (error) *error = "GStreamer element 'tee' is missing";
+        return nullptr;
+    }
     g_object_set(tee, "allow-not-linked", TRUE, nullptr);
     gst_bin_add_many(GST_BIN(pipeline_), bin, tee, nullptr);
     if (!gst_element_link(source_bin, bin)) {
@@ -335,6 +351,11 @@ GstElement* LocalMedia::build_audio(const SourceSpec& src, std::string* error) {
     GstElement* bin = make_bin(desc, error);
     if (!bin) return nullptr;
     GstElement* tee = gst_element_factory_make("tee", "audio_tee");
+    if (!tee) {
+        gst_object_unref(gst_object_ref_sink(bin));
+        if (error) *error = "GStreamer element 'tee' is missing";
+        return nullptr;
+    }
     g_object_set(tee, "allow-not-linked", TRUE, nullptr);
     gst_bin_add_many(GST_BIN(pipeline_), bin, tee, nullptr);
     if (!gst_element_link(bin, tee)) {

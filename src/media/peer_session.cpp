@@ -182,6 +182,8 @@ bool PeerSession::create_webrtcbin(std::string* error) {
                      G_CALLBACK(&PeerSession::on_negotiation_needed), this);
     g_signal_connect(webrtc_, "on-ice-candidate", G_CALLBACK(&PeerSession::on_ice_candidate), this);
     g_signal_connect(webrtc_, "pad-added", G_CALLBACK(&PeerSession::on_pad_added), this);
+    g_signal_connect(webrtc_, "on-new-transceiver", G_CALLBACK(&PeerSession::on_new_transceiver),
+                     nullptr);
     g_signal_connect(webrtc_, "notify::connection-state",
                      G_CALLBACK(&PeerSession::on_connection_state), this);
     never_lose_state(webrtc_);
@@ -197,7 +199,11 @@ bool PeerSession::add_sender(Kind kind, int pt) {
     GstElement* q = gst_element_factory_make("queue", nullptr);
     GstElement* pay = gst_element_factory_make(codec.payloader.c_str(), nullptr);
     GstElement* filter = gst_element_factory_make("capsfilter", nullptr);
-    if (!q || !pay || !filter) return false;
+    if (!q || !pay || !filter) {
+        for (GstElement* e : {q, pay, filter})
+            if (e) gst_object_unref(gst_object_ref_sink(e));
+        return false;
+    }
     // Unbounded: the gate in front of it bounds it and drops on its own terms.
     g_object_set(q, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time",
                  static_cast<guint64>(0), nullptr);
@@ -421,6 +427,12 @@ bool PeerSession::apply_remote(const SessionDescription& desc, std::string* erro
     remote_bundled_ = info->bundled;
 
     if (offer) {
+        // It sends on an m-line where we decode none of its codecs: no call, and the reason
+        // names the codec and what we lack for it.
+        if (std::string why = undecodable(*info, decoders()); !why.empty()) {
+            if (error) *error = why;
+            return false;
+        }
         if (!create_webrtcbin(error)) return false;
         // Send on the first m-line of each kind, with the offerer's payload type for our codec.
         bool used[2] = {false, false};
@@ -543,12 +555,46 @@ void PeerSession::on_ice_candidate(GstElement*, guint mline, gchar* cand, gpoint
     });
 }
 
+// webrtcbin's streaming thread, with data about to flow: a blocking probe holds that data back
+// while the main loop builds the branch (never this thread), then lets it through.
 void PeerSession::on_pad_added(GstElement*, GstPad* pad, gpointer data) {
     if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC) return;
-    auto* self = static_cast<PeerSession*>(data);
-    self->remote_.attach(pad);
+    gulong block = gst_pad_add_probe(
+        pad, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM,
+        [](GstPad*, GstPadProbeInfo*, gpointer) -> GstPadProbeReturn { return GST_PAD_PROBE_OK; },
+        nullptr, nullptr);
+    // Dropped unused when the session is gone first; webrtcbin's teardown unblocks the pad.
+    std::shared_ptr<GstPad> held(GST_PAD(gst_object_ref(pad)), GstObjectUnref());
+    static_cast<PeerSession*>(data)->post(
+        [held, block](PeerSession& s) { s.receive(held.get(), block); });
+}
+
+void PeerSession::receive(GstPad* pad, gulong block) {
+    std::string why;
+    bool ok = remote_.attach(pad, &why);
+    gst_pad_remove_probe(pad, block);
+    if (!ok) {
+        cb_.failed(why);
+        return;
+    }
     // A new receiver (ours or theirs) decodes nothing until the next keyframe: ask for one now.
-    self->local_.request_keyframe();
+    local_.request_keyframe();
+}
+
+// webrtcbin's own transceiver for an offered m-line we do not send on (it knows its m-line from
+// the start; ours get one only once negotiated, and carry their codec already). It may receive
+// only what we decode, so our answer names nothing else, and an m-line left with no codec is
+// rejected. Runs on webrtcbin's thread; decoders() is read-only.
+void PeerSession::on_new_transceiver(GstElement*, GstWebRTCRTPTransceiver* trans, gpointer) {
+    guint mline = G_MAXUINT;
+    GstWebRTCKind kind = GST_WEBRTC_KIND_UNKNOWN;
+    GstCaps* prefs = nullptr;
+    g_object_get(trans, "mlineindex", &mline, "kind", &kind, "codec-preferences", &prefs, nullptr);
+    CapsPtr owned(prefs);
+    if (prefs || mline == G_MAXUINT || kind == GST_WEBRTC_KIND_UNKNOWN) return;
+    CapsPtr caps =
+        decodable_caps(kind == GST_WEBRTC_KIND_AUDIO ? Kind::Audio : Kind::Video, decoders());
+    g_object_set(trans, "codec-preferences", caps.get(), nullptr);
 }
 
 void PeerSession::on_connection_state(GObject* obj, GParamSpec*, gpointer data) {

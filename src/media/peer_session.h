@@ -75,11 +75,13 @@ class PeerSession {
     void deliver_description(GstPromise* promise, const char* field);
     void on_local_description(GstWebRTCSessionDescription* desc);
     void apply_pending_candidates();
+    void receive(GstPad* pad, gulong block);
     void post(std::function<void(PeerSession&)> fn);
 
     static void on_negotiation_needed(GstElement*, gpointer self);
     static void on_ice_candidate(GstElement*, guint mline, gchar* cand, gpointer self);
     static void on_pad_added(GstElement*, GstPad* pad, gpointer self);
+    static void on_new_transceiver(GstElement*, GstWebRTCRTPTransceiver* trans, gpointer);
     static void on_connection_state(GObject*, GParamSpec*, gpointer self);
 
     std::string peer_;

@@ -51,6 +51,15 @@ void read_latency_stamp(GstPad* pad, GstBuffer* buf, MediaCounters& c) {
     if (latency < 60000) c.latency.add(latency);
 }
 
+// Drops everything that reaches the pad, so that an unlinked stream never stops webrtcbin's
+// streaming thread with not-linked.
+void discard(GstPad* pad) {
+    gst_pad_add_probe(
+        pad, GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM,
+        [](GstPad*, GstPadProbeInfo*, gpointer) -> GstPadProbeReturn { return GST_PAD_PROBE_DROP; },
+        nullptr, nullptr);
+}
+
 }  // namespace
 
 RemoteStreams::RemoteStreams(std::string peer, GstElement* pipeline,
@@ -104,8 +113,10 @@ void RemoteStreams::expect(bool video, bool audio) {
     g_object_set(rec->sink, "location", rec->path.c_str(), "async", FALSE, "buffer-mode", 2,
                  nullptr);
     if (!gst_element_link(rec->mux, rec->sink)) return;
-    if (video) rec->mux_pads[Kind::Video] = gst_element_request_pad_simple(rec->mux, "video_%u");
-    if (audio) rec->mux_pads[Kind::Audio] = gst_element_request_pad_simple(rec->mux, "audio_%u");
+    GstPad* vpad = video ? gst_element_request_pad_simple(rec->mux, "video_%u") : nullptr;
+    GstPad* apad = audio ? gst_element_request_pad_simple(rec->mux, "audio_%u") : nullptr;
+    if (vpad) rec->mux_pads[Kind::Video] = vpad;
+    if (apad) rec->mux_pads[Kind::Audio] = apad;
     GstPad* sinkpad = gst_element_get_static_pad(rec->sink, "sink");
     gst_pad_add_probe(
         sinkpad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
@@ -128,42 +139,67 @@ void RemoteStreams::expect(bool video, bool audio) {
     rec_ = std::move(rec);
 }
 
-void RemoteStreams::attach(GstPad* rtp_pad) {
+void RemoteStreams::drop_since(size_t mark) {
+    while (elements_.size() > mark) {
+        GstElement* e = elements_.back();
+        elements_.pop_back();
+        gst_element_set_state(e, GST_STATE_NULL);
+        gst_bin_remove(GST_BIN(pipeline_), e);
+    }
+}
+
+bool RemoteStreams::attach(GstPad* rtp_pad, std::string* error) {
     CapsPtr caps(gst_pad_get_current_caps(rtp_pad));
     if (!caps) caps.reset(gst_pad_query_caps(rtp_pad, nullptr));
     const GstStructure* s =
         caps && !gst_caps_is_empty(caps.get()) ? gst_caps_get_structure(caps.get(), 0) : nullptr;
     const char* enc = s ? gst_structure_get_string(s, "encoding-name") : nullptr;
-    const ReceiveCodec* codec = enc ? receive_codec(enc) : nullptr;
 
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!codec) {
-        log::warn("peer %s: cannot decode '%s', discarding that stream", peer_.c_str(),
-                  enc ? enc : "?");
-        GstElement* sink = add("fakesink");
-        never_lose_state(sink);
-        gst_element_sync_state_with_parent(sink);
-        GstPad* sinkpad = gst_element_get_static_pad(sink, "sink");
-        gst_pad_link(rtp_pad, sinkpad);
-        gst_object_unref(sinkpad);
-        return;
+    if (!enc) {
+        log::warn("peer %s: a stream without an encoding name, discarding it", peer_.c_str());
+        discard(rtp_pad);
+        return true;
+    }
+    // Our answers name only what decoders() decodes; a member may send something else anyway.
+    const ReceiveCodec* codec = receive_codec(enc);
+    if (!codec || !decoders().can_decode(enc)) {
+        if (error) *error = decoders().why_not(enc);
+        discard(rtp_pad);
+        return false;
     }
     Kind kind = codec->kind;
+    const size_t mark = elements_.size();
+    auto fail = [&](const std::string& why) {
+        drop_since(mark);
+        discard(rtp_pad);
+        if (error) *error = "cannot decode " + codec->encoding_name + ": " + why;
+        return false;
+    };
+    // Every element of the branch, or the first one this machine lacks.
+    std::vector<std::string> names = receive_elements(*codec);
+    names.insert(names.end(),
+                 {"tee", "queue", kind == Kind::Video ? "videoconvert" : "audioconvert"});
+    if (kind == Kind::Audio) names.push_back("audioresample");
+    names.push_back(window_ ? (kind == Kind::Video ? "autovideosink" : "autoaudiosink")
+                            : "fakesink");
+    std::map<std::string, GstElement*> made;
+    for (const auto& n : names) {
+        GstElement* e = add(n.c_str());
+        if (!e) return fail(n + " missing (Debian package " + package_for_element(n) + ")");
+        made[n] = e;
+    }
     std::vector<GstElement*> head;
-    head.push_back(add(codec->depayloader.c_str()));
-    if (!codec->parser.empty()) head.push_back(add(codec->parser.c_str()));
-    GstElement* tee = add("tee");
+    head.push_back(made[codec->depayloader]);
+    if (!codec->parser.empty()) head.push_back(made[codec->parser]);
+    GstElement* tee = made["tee"];
     head.push_back(tee);
-    GstElement* q = add("queue");
-    GstElement* dec = add(codec->decoder.c_str());
-    GstElement* conv = add(kind == Kind::Video ? "videoconvert" : "audioconvert");
-    std::vector<GstElement*> decode = {tee, q, dec, conv};
-    if (kind == Kind::Audio) decode.push_back(add("audioresample"));
-    GstElement* sink =
-        window_ ? add(kind == Kind::Video ? "autovideosink" : "autoaudiosink") : add("fakesink");
+    GstElement* dec = made[codec->decoder];
+    std::vector<GstElement*> decode = {tee, made["queue"], dec,
+                                       made[kind == Kind::Video ? "videoconvert" : "audioconvert"]};
+    if (kind == Kind::Audio) decode.push_back(made["audioresample"]);
+    GstElement* sink = made[names.back()];
     decode.push_back(sink);
-    for (GstElement* e : elements_)
-        if (!e) return;
     g_object_set(tee, "allow-not-linked", TRUE, nullptr);
     g_object_set(sink, "sync", FALSE, nullptr);
     // libvpx decoder threads spin-wait too; one per stream scales better across many peers.
@@ -173,7 +209,7 @@ void RemoteStreams::attach(GstPad* rtp_pad) {
     if (GObjectClass* klass = G_OBJECT_GET_CLASS(head.front());
         g_object_class_find_property(klass, "request-keyframe"))
         g_object_set(head.front(), "request-keyframe", TRUE, nullptr);
-    if (!link_chain(head) || !link_chain(decode)) return;
+    if (!link_chain(head) || !link_chain(decode)) return fail("its elements do not link");
 
     GstPad* decoded = gst_element_get_static_pad(dec, "src");
     gst_pad_add_probe(
@@ -190,11 +226,14 @@ void RemoteStreams::attach(GstPad* rtp_pad) {
     GstPad* depay_sink = gst_element_get_static_pad(head.front(), "sink");
     GstPadLinkReturn r = gst_pad_link(rtp_pad, depay_sink);
     gst_object_unref(depay_sink);
-    if (r != GST_PAD_LINK_OK)
+    if (r != GST_PAD_LINK_OK) {
         log::warn("peer %s: cannot link incoming %s (%d)", peer_.c_str(), kind_name(kind),
                   static_cast<int>(r));
-    else
+        discard(rtp_pad);
+    } else {
         log::debug("peer %s: receiving %s %s", peer_.c_str(), kind_name(kind), enc);
+    }
+    return true;
 }
 
 // Called with mutex_ held.
@@ -203,9 +242,11 @@ void RemoteStreams::record(Kind kind, GstElement* tee) {
     auto it = rec_->mux_pads.find(kind);
     if (it == rec_->mux_pads.end() || rec_->queue_pads.count(kind)) return;
     GstElement* q = add("queue");
+    if (!q) return;
     g_object_set(q, "max-size-time", static_cast<guint64>(3 * GST_SECOND), "max-size-buffers", 0u,
                  "max-size-bytes", 0u, nullptr);
     GstPad* tee_src = gst_element_request_pad_simple(tee, "src_%u");
+    if (!tee_src) return;
     GstPad* q_sink = gst_element_get_static_pad(q, "sink");
     GstPad* q_src = gst_element_get_static_pad(q, "src");
     gst_pad_link(q_src, it->second);

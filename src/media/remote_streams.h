@@ -27,9 +27,10 @@ class RemoteStreams {
     // Main loop, once the remote description tells what the member sends: opens the recording
     // so that its muxer waits for every announced track before writing the header.
     void expect(bool video, bool audio);
-    // Streaming thread (webrtcbin pad-added): builds and links the branch for one RTP pad.
-    // Elements are created right here because data is already flowing on that pad.
-    void attach(GstPad* rtp_pad);
+    // Main loop, for an RTP pad webrtcbin added (its data held back until then): builds and
+    // links that stream's branch. False and *error (the codec, what is missing, the package)
+    // when we cannot decode what arrives on it; its data is then discarded.
+    bool attach(GstPad* rtp_pad, std::string* error);
     // Main loop: EOS through the recording; `done` runs on the main loop when the file is
     // finalized, or after `timeout_ms`.
     void finish(int timeout_ms, std::function<void()> done);
@@ -39,6 +40,8 @@ class RemoteStreams {
   private:
     struct Recording;
     GstElement* add(const char* factory);
+    // Sets to NULL and removes the elements added since elements_ had `mark` of them.
+    void drop_since(size_t mark);
     bool link_chain(const std::vector<GstElement*>& chain);
     void record(Kind kind, GstElement* tee);
     void finished_recording();
@@ -50,7 +53,7 @@ class RemoteStreams {
     bool window_ = false;
     std::string record_dir_;
     std::shared_ptr<MediaCounters> counters_;
-    std::mutex mutex_;  // guards what attach() (streaming thread) and the main loop share
+    std::mutex mutex_;  // held by the entry points (all on the main loop; probes only count)
     std::vector<GstElement*> elements_;
     std::unique_ptr<Recording> rec_;
     Lifetime alive_ = make_lifetime();

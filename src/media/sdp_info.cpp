@@ -92,4 +92,31 @@ int find_payload(const MediaLine& m, const SendCodec& codec) {
     return best;
 }
 
+std::vector<RtpMap> decodable_formats(const MediaLine& m, const Decoders& d) {
+    std::vector<RtpMap> out;
+    for (const auto& f : m.formats)
+        if (d.can_decode(f.encoding)) out.push_back(f);
+    return out;
+}
+
+std::string undecodable(const SdpInfo& offer, const Decoders& d) {
+    // Helpers that ride along a codec, not codecs of their own.
+    static const char* const helpers[] = {"RTX",        "RED", "ULPFEC",
+                                          "FLEXFEC-03", "CN",  "TELEPHONE-EVENT"};
+    for (const auto& m : offer.media) {
+        if (!m.kind || m.rejected || !m.sends || !decodable_formats(m, d).empty()) continue;
+        std::string why;
+        for (const auto& f : m.formats) {
+            if (std::find_if(std::begin(helpers), std::end(helpers),
+                             [&](const char* h) { return f.encoding == h; }) != std::end(helpers))
+                continue;
+            std::string line = d.why_not(f.encoding);
+            if (why.find(line) == std::string::npos) why += (why.empty() ? "" : "; ") + line;
+        }
+        if (why.empty()) why = std::string("its ") + kind_name(*m.kind) + " has no codec we decode";
+        return why;
+    }
+    return {};
+}
+
 }  // namespace rp::media

@@ -36,4 +36,10 @@ std::optional<SdpInfo> parse_sdp(const std::string& text, std::string* error);
 // packetization-mode=1 with constrained baseline (42e01f) as browsers do.
 int find_payload(const MediaLine& m, const SendCodec& codec);
 
+// The formats of this m-line that `d` decodes, in the offer's order: all an answer may keep.
+std::vector<RtpMap> decodable_formats(const MediaLine& m, const Decoders& d);
+// Why we cannot take this offer: an m-line its author sends on has no codec we decode (the
+// reason names each codec and what it lacks). Empty when every such m-line has one.
+std::string undecodable(const SdpInfo& offer, const Decoders& d);
+
 }  // namespace rp::media

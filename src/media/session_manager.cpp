@@ -263,7 +263,7 @@ void SessionManager::remote_description(const std::string& peer, const SessionDe
         std::string err;
         if (!s->apply_remote(desc, &err)) {
             warn_once(peer, "offer", "dropped its offer: " + err);
-            end_session(peer, "failed");
+            end_session(peer, "failed", err);
             return;
         }
     } else {

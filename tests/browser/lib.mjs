@@ -3,9 +3,9 @@
 // Builds on the integration helpers (room server, roompeer processes, reports).
 import { rmSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { startServer, startPeer, explain, sleep, tmp, assert } from '../integration/lib.mjs';
+import { startServer, startPeer, waitForJoin, explain, sleep, tmp, assert } from '../integration/lib.mjs';
 
-export { startServer, startPeer, explain, sleep, tmp, assert };
+export { startServer, startPeer, waitForJoin, explain, sleep, tmp, assert };
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -186,16 +186,16 @@ export async function pairCase({ first, codec, pageCodec = codec, room, frames =
       '--expect-frames', String(frames), '-v', ...(codec ? ['--video-codec', codec] : [])];
     const launch = () => launchBrowser(server, { room, name: 'chrome', codec: pageCodec });
     if (first === 'roompeer') {
-      peer = startPeer('roompeer', peerArgs);
+      peer = startPeer('roompeer', peerArgs, { stats: true });
       peer.startedAt = Date.now();
-      await peer.waitForLog(/joined room/, 20000);
+      await waitForJoin(server, peer, room, 20000);
       console.log(`[${elapsed()}] roompeer joined; launching the browser`);
       browser = await launch();
       console.log(`[${elapsed()}] browser joined as ${browser.selfId}`);
     } else {
       browser = await launch();
       console.log(`[${elapsed()}] browser joined as ${browser.selfId}; starting roompeer`);
-      peer = startPeer('roompeer', peerArgs);
+      peer = startPeer('roompeer', peerArgs, { stats: true });
       peer.startedAt = Date.now();
     }
     const stats = await runUntilBothDecoded(browser, [peer], frames, elapsed);
@@ -203,7 +203,7 @@ export async function pairCase({ first, codec, pageCodec = codec, room, frames =
     const codecs = await browser.codecsFor(rpIdLive);
     console.log(`browser <-> roompeer codecs: ${JSON.stringify(codecs)}`);
     console.log(`browser decoded ${stats[rpIdLive].video.frameWidth}x${stats[rpIdLive].video.frameHeight} from roompeer`);
-    const [result] = await stopPeers([peer]);
+    const [result] = await stopPeers([peer], { frames });
     console.log(`[${elapsed()}] roompeer exited ${result.code}`);
     const rpId = result.report?.self_id;
     const s = rpId ? stats[rpId] : null;
@@ -249,16 +249,15 @@ export async function runUntilBothDecoded(browser, peers, frames, elapsed = () =
   return stats;
 }
 
-// Waits until every roompeer logged `firstFrames` first video frames (one per member it
-// decodes), lets them decode enough, then stops them with SIGINT (they leave the room and
-// write their reports).
-export async function stopPeers(peers, { firstFrames = 1, settleMs = 6000, ms = 60000 } = {}) {
-  const t0 = Date.now();
+// Waits until every roompeer (started with { stats: true }) has decoded `frames` video frames
+// and audio from each of `members` members, by its --stats lines, then stops them with SIGINT
+// (they leave the room and write their reports).
+export async function stopPeers(peers, { members = 1, frames = 60, ms = 60000 } = {}) {
+  const what = `${frames} frames and audio from ${members} member(s)`;
   for (const p of peers) {
-    while (Date.now() - t0 < ms && alive(p) &&
-      (p.stderr().match(/: first video frame/g) ?? []).length < firstFrames) await sleep(200);
+    await p.waitForStats((s) => s.peers.filter((x) => x.frames_decoded >= frames && x.audio_buffers_decoded > 0)
+      .length >= members, { ms, what });
   }
-  await sleep(settleMs);
   for (const p of peers) if (alive(p)) p.proc.kill('SIGINT');
   const killer = setTimeout(() => { for (const p of peers) if (alive(p)) p.proc.kill('SIGKILL'); }, 20000);
   const results = await Promise.all(peers.map((p) => p.done));

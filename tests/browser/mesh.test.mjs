@@ -4,7 +4,7 @@
 // the other three; roompeer sees the browsers' 240x240 cameras and the other roompeer's
 // 640x480 test pattern.
 import {
-  startServer, startPeer, launchBrowser, runUntilBothDecoded, stopPeers, browserFirstFrameMs,
+  startServer, startPeer, waitForJoin, launchBrowser, runUntilBothDecoded, stopPeers, browserFirstFrameMs,
   explain, assert,
 } from './lib.mjs';
 
@@ -18,12 +18,12 @@ const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 const peerArgs = ['--server', server.url, '--room', room, '--expect-peers', '3',
   '--expect-frames', String(frames), '-v'];
 try {
-  peers.push(startPeer('roompeer-1', peerArgs));
-  await peers[0].waitForLog(/joined room/, 20000);
+  peers.push(startPeer('roompeer-1', peerArgs, { stats: true }));
+  await waitForJoin(server, peers[0], room, 20000);
   browsers.push(await launchBrowser(server, { room, name: 'chrome-1' }));
   console.log(`[${elapsed()}] chrome-1 joined as ${browsers[0].selfId}`);
-  peers.push(startPeer('roompeer-2', peerArgs));
-  await peers[1].waitForLog(/joined room/, 20000);
+  peers.push(startPeer('roompeer-2', peerArgs, { stats: true }));
+  await waitForJoin(server, peers[1], room, 20000);
   browsers.push(await launchBrowser(server, { room, name: 'chrome-2' }));
   console.log(`[${elapsed()}] chrome-2 joined as ${browsers[1].selfId}`);
 
@@ -32,7 +32,7 @@ try {
   for (const b of browsers) stats.push(await runUntilBothDecoded(b, peers, frames, elapsed, { members: 3 }));
   // Refresh the first browser's view (it was taken before the second one finished).
   stats[0] = await browsers[0].stats();
-  const results = await stopPeers(peers, { firstFrames: 3 });
+  const results = await stopPeers(peers, { members: 3, frames });
   console.log(`[${elapsed()}] roompeers exited ${results.map((r) => r.code).join(', ')}`);
   const why = () => results.map(explain).join('') + browsers.map((b) => b.explain()).join('');
 

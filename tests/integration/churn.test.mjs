@@ -1,12 +1,30 @@
 // 50 join/leave cycles of a second member against one long-running roompeer: its open file
 // descriptors return to the baseline (within 5) and its memory grows by less than 20 MB.
 // (Removing a webrtcbin leaks sockets unless it is torn down carefully in GStreamer 1.22.)
-import { startServer, startPeer, sleep, assert, explain } from './lib.mjs';
+import { startServer, startPeer, waitUntil, assert, explain } from './lib.mjs';
 import { readdirSync, readFileSync } from 'node:fs';
 
 const CYCLES = Number(process.env.CHURN_CYCLES ?? 50);
 const fds = (pid) => readdirSync(`/proc/${pid}/fd`).length;
 const rssMb = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+
+// Waits until the host has ended the call of every member it met (it logged "peer X: left"
+// for each "peer X: joined"), then until its descriptor count holds still (closing a call's
+// sockets finishes on the main loop right after): the state to measure in.
+async function hostIdle(host, pid) {
+  const ids = (what) => new Set([...host.stderr().matchAll(new RegExp(`peer (\\S+): ${what}`, 'g'))].map((m) => m[1]));
+  await waitUntil('the host ended every call', () => {
+    const left = ids('left');
+    return [...ids('joined')].every((id) => left.has(id));
+  }, { ms: 20000, detail: host.stderr });
+  let last = -1, same = 0;
+  await waitUntil('the host\'s descriptors settle', () => {
+    const n = fds(pid);
+    same = n === last ? same + 1 : 0;
+    last = n;
+    return same >= 3;
+  }, { ms: 10000 });
+}
 
 const server = await startServer(['--quiet']);
 try {
@@ -17,7 +35,8 @@ try {
   // Warm up once so lazily loaded plugins and pools count in the baseline.
   const warm = startPeer('warm', [...common, '--duration', '3']);
   await warm.done;
-  await sleep(1500);
+  await host.waitForLog(/peer \S+: left/);
+  await hostIdle(host, pid);
   const fd0 = fds(pid);
   const rss0 = rssMb(pid);
   let connected = 0;
@@ -26,7 +45,7 @@ try {
     const r = await guest.done;
     if (r.report?.peers?.some((p) => p.video.frames_decoded > 0)) connected++;
   }
-  await sleep(2000);
+  await hostIdle(host, pid);
   const fd1 = fds(pid);
   const rss1 = rssMb(pid);
   host.proc.kill('SIGINT');

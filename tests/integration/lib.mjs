@@ -14,6 +14,37 @@ export const NODE_MODULES = join(ROOT, 'scripts', 'room-server', 'node_modules')
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const tmp = (prefix = 'roompeer-test-') => mkdtempSync(join(tmpdir(), prefix));
+export const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// The one way the tests wait for something a process logs: resolves with the `count`-th
+// match of `re` in the growing text `text()`. Rejects after `ms` (an upper bound, not a
+// pause: it returns as soon as the line is there), or once `ended()` returns why the writer
+// is gone (then no more lines can come). `what` names the writer in the error.
+export async function waitForLine(text, re, { ms = 15000, count = 1, what = 'the process', ended = () => null } = {}) {
+  const all = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+  const times = count > 1 ? ` ${count} times` : '';
+  const t0 = Date.now();
+  for (;;) {
+    const matches = [...text().matchAll(all)];
+    if (matches.length >= count) return matches[count - 1];
+    const gone = ended();
+    if (gone) throw new Error(`${what} ${gone} before logging ${re}${times} (${matches.length} so far)\n${text()}`);
+    if (Date.now() - t0 > ms) throw new Error(`${what} did not log ${re}${times} within ${ms} ms (${matches.length} so far)\n${text()}`);
+    await sleep(50);
+  }
+}
+
+// Polls `cond()` (sync or async) until it returns something truthy and returns that; throws
+// after `ms` naming `what`, with `detail()` for the failure message.
+export async function waitUntil(what, cond, { ms = 15000, detail = () => '' } = {}) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await cond();
+    if (v) return v;
+    if (Date.now() - t0 > ms) throw new Error(`${what}: not within ${ms} ms\n${detail()}`);
+    await sleep(100);
+  }
+}
 
 const children = new Set();
 process.on('exit', () => { for (const c of children) { try { c.kill('SIGKILL'); } catch {} } });
@@ -25,7 +56,9 @@ export async function startServer(extraArgs = []) {
   });
   children.add(proc);
   let log = '';
+  let closed = null;
   proc.stderr.on('data', (d) => { log += d; });
+  proc.on('close', (code, signal) => { closed = `exited (${signal ?? code})`; });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('room server did not start: ' + log)), 15000);
@@ -40,6 +73,9 @@ export async function startServer(extraArgs = []) {
     url,
     proc,
     log: () => log,
+    // Resolves with the match once the server's log (stderr; not with --quiet) matches `re`.
+    waitForLog: (re, ms = 15000, count = 1) => waitForLine(() => log, re,
+      { ms, count, what: 'the room server', ended: () => closed }),
     stop: async () => {
       if (proc.exitCode !== null) return;
       proc.kill('SIGTERM');
@@ -49,13 +85,17 @@ export async function startServer(extraArgs = []) {
   };
 }
 
-// Starts roompeer; resolves with {code, signal, stderr, report} when it exits.
+// Starts roompeer; `done` resolves with {code, signal, stderr, report} when it exited and its
+// stderr is read to the end. With `opts.stats` it writes --stats JSON lines every 0.5 s, read
+// while it runs with stats() (the latest line) and waitForStats().
 export function startPeer(name, args, opts = {}) {
   const dir = opts.dir ?? tmp();
   const reportPath = join(dir, `${name}.json`);
+  const statsPath = opts.stats ? join(dir, `${name}.stats.jsonl`) : null;
   const full = [
     '--name', name, '--ice-address', '127.0.0.1', '--report', reportPath,
     ...(opts.defaultStun ? [] : ['--stun', 'none']),
+    ...(statsPath ? ['--stats', statsPath, '--stats-interval', '0.5'] : []),
     ...args,
     ...(process.env.ROOMPEER_EXTRA_ARGS ? process.env.ROOMPEER_EXTRA_ARGS.split(' ') : []),
   ];
@@ -63,6 +103,7 @@ export function startPeer(name, args, opts = {}) {
   const proc = spawn(ROOMPEER, full, { stdio: ['ignore', 'pipe', 'pipe'], env });
   children.add(proc);
   let stderr = '';
+  let ended = null;
   proc.stderr.on('data', (d) => {
     stderr += d;
     if (process.env.VERBOSE) process.stderr.write(`[${name}] ${d}`);
@@ -70,25 +111,52 @@ export function startPeer(name, args, opts = {}) {
   const done = new Promise((resolve) => {
     proc.on('error', (err) => {
       children.delete(proc);
+      ended = `could not start (${err.message})`;
       resolve({ name, code: null, signal: null, stderr: stderr + `\n(spawn failed: ${err.message})`, report: null });
     });
-    proc.on('exit', (code, signal) => {
+    // 'close', not 'exit': the last log lines are in `stderr` by then.
+    proc.on('close', (code, signal) => {
       children.delete(proc);
+      ended = `exited (${signal ?? code})`;
       let report = null;
       if (existsSync(reportPath)) report = JSON.parse(readFileSync(reportPath, 'utf8'));
       resolve({ name, code, signal, stderr, report });
     });
   });
-  // Resolves when the peer's log matches `re`; rejects after `ms` or when the peer exits first.
-  const waitForLog = async (re, ms = 15000) => {
-    const t0 = Date.now();
-    while (!re.test(stderr)) {
-      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`${name} exited before logging ${re}\n${stderr}`);
-      if (Date.now() - t0 > ms) throw new Error(`${name} did not log ${re} within ${ms} ms\n${stderr}`);
-      await sleep(100);
+  // Resolves with the match once the peer's log matches `re` (`count` times); rejects after
+  // `ms` or as soon as the peer exited without logging it.
+  const waitForLog = (re, ms = 15000, count = 1) =>
+    waitForLine(() => stderr, re, { ms, count, what: name, ended: () => ended });
+  // The latest complete --stats line (parsed), or null before the first.
+  const stats = () => {
+    if (!statsPath || !existsSync(statsPath)) return null;
+    const lines = readFileSync(statsPath, 'utf8').split('\n').filter((l) => l.trim());
+    for (let i = lines.length - 1; i >= 0; i--) {
+      try { return JSON.parse(lines[i]); } catch {}  // a line being written
     }
+    return null;
   };
-  return { proc, done, name, reportPath, waitForLog, stderr: () => stderr };
+  // Resolves with the first --stats line for which `pred(line)` holds; rejects after `ms` or
+  // when the peer exited first.
+  const waitForStats = async (pred, { ms = 20000, what = 'a stats state' } = {}) => {
+    assert.ok(statsPath, `${name}: started without { stats: true }`);
+    return waitUntil(`${name}: ${what}`, () => {
+      const line = stats();
+      if (line && pred(line)) return line;
+      if (ended) throw new Error(`${name} ${ended} before ${what}; last stats ${JSON.stringify(line)}\n${stderr}`);
+      return null;
+    }, { ms, detail: () => `last stats ${JSON.stringify(stats())}\n${stderr}` });
+  };
+  return { proc, done, name, reportPath, statsPath, waitForLog, stats, waitForStats, stderr: () => stderr };
+}
+
+// Waits until the room server has taken `peer` into `room`: the peer logged its join and the
+// server processed it (and sent usersInRoom). A member started after this finds `peer` in the
+// room and calls it. Needs a server without --quiet. Resolves with the peer's member id.
+export async function waitForJoin(server, peer, room, ms = 15000) {
+  const [, id] = await peer.waitForLog(new RegExp(`joined room '${escapeRe(room)}' as (\\S+)`), ms);
+  await server.waitForLog(new RegExp(`joinRTCRoom room=${escapeRe(JSON.stringify(room))} id=${escapeRe(id)} `), ms);
+  return id;
 }
 
 export function runPeer(name, args, opts) {

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, ROOMPEER, startServer, startPeer, sleep, assert, assertDecodedAll, explain } from './lib.mjs';
+import { ROOT, ROOMPEER, startServer, startPeer, assert, assertDecodedAll, explain } from './lib.mjs';
 
 const PRESETS = join(ROOT, 'pipelines', 'presets');
 // Elements that only exist with hardware behind them: the one acceptable reason to skip.
@@ -33,7 +33,6 @@ async function call(server, room, codec, aArgs) {
   await a.waitForLog(/joined room/);
   const b = startPeer(`b-${room}`, [...common, '--duration', '7']);
   const res = await Promise.all([a.done, b.done]);
-  await sleep(200);
   return res;
 }
 

@@ -25,8 +25,12 @@ for (const mode of [[], ['--seed-mode']]) {
     await b.waitForLog(/first video frame/, 20000);
     await a.waitForLog(/first video frame/, 20000);
 
+    // The server stays away until both members noticed (the lost-server line asserted below)
+    // and for at least 4 s (the old call must carry media through an outage that long).
     server.proc.kill('SIGKILL');
-    await sleep(4000);
+    const outage = sleep(4000);
+    for (const p of [a, b]) await p.waitForLog(/lost the room server/, 15000);
+    await outage;
     server = await startServer([...mode, '--port', port]);
     await a.waitForLog(/joined room[^\n]*\n(.|\n)*joined room/, 20000);
     await b.waitForLog(/joined room[^\n]*\n(.|\n)*joined room/, 20000);

@@ -1,6 +1,6 @@
 // A ~6 s call recorded with --sink file:DIR, ended by SIGINT: the Matroska file is finalized
 // and decodes to at least 100 video frames plus audio, without re-encoding.
-import { startServer, startPeer, sleep, tmp, assert, explain, countRecorded } from './lib.mjs';
+import { startServer, startPeer, waitForJoin, tmp, assert, explain, countRecorded } from './lib.mjs';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -8,12 +8,17 @@ const server = await startServer();
 const dir = tmp('roompeer-rec-');
 try {
   const rec = startPeer('recorder', ['--server', server.url, '--room', 'rec', '--sink', 'fake',
-    '--sink', `file:${dir}`, '--video', 'none', '--audio', 'none']);
-  await sleep(1000);
-  const cam = startPeer('camera', ['--server', server.url, '--room', 'rec', '--duration', '12']);
-  // Record ~6 s counted from the first frame, then stop the recorder with SIGINT.
+    '--sink', `file:${dir}`, '--video', 'none', '--audio', 'none'], { stats: true });
+  await waitForJoin(server, rec, 'rec');
+  // The camera joins second and calls the recorder; the test ends it (--duration is a bound).
+  const cam = startPeer('camera', ['--server', server.url, '--room', 'rec', '--duration', '60']);
+  // Record ~6 s of media (30 fps video, 50 Opus packets a second): once the recorder has
+  // decoded that much, stop it with SIGINT.
   await rec.waitForLog(/first video frame/, 20000);
-  await sleep(6500);
+  const fed = await rec.waitForStats((s) => s.peers.some((p) => p.frames_decoded >= 180 && p.audio_buffers_decoded >= 300),
+    { ms: 30000, what: '180 video frames and 300 audio buffers decoded' });
+  console.log(`recorder decoded ${fed.peers.map((p) => `${p.frames_decoded} frames, ${p.audio_buffers_decoded} audio buffers`)} ` +
+    `after ${fed.uptime_s} s; stopping it`);
   rec.proc.kill('SIGINT');
   const r = await rec.done;
   cam.proc.kill('SIGTERM');

@@ -3,7 +3,7 @@
 // SIGKILL: a and c (given both URLs) fail over to B, join again under new ids and call again;
 // the room service forgets their old ids (Redis, every report); and a newcomer d, given the
 // dead node first, reaches B and decodes all three.
-import { startPeer, sleep, assert, explain } from './lib.mjs';
+import { startPeer, waitForJoin, sleep, assert, explain } from './lib.mjs';
 import { startRedis, startNode, membersInRedis } from './redis_lib.mjs';
 
 const ROOM = 'failover';
@@ -27,9 +27,9 @@ const t0 = Date.now();
 try {
   const common = ['--room', ROOM, ...SIZE];
   const a = startPeer('a', ['--server', `${A},${B}`, ...common]);
-  await a.waitForLog(/joined room/);
-  const b = startPeer('b', ['--server', B, '--server', A, ...common]);
-  await b.waitForLog(/joined room/);
+  await waitForJoin(nodeA, a, ROOM);
+  const b = startPeer('b', ['--server', B, '--server', A, ...common], { stats: true });
+  await waitForJoin(nodeB, b, ROOM);
   const c = startPeer('c', ['--server', `${A},${B}`, ...common]);
   const members = [a, b, c];
   // Everyone decodes both others: calls set up through two nodes.
@@ -37,7 +37,10 @@ try {
     members.every((p) => count(p.stderr(), 'first video frame') >= 2), 20000);
   const [aOld, bId, cOld] = members.map((p) => ids(p)[0]);
   assert.deepEqual(membersInRedis(redis, ROOM), [aOld, bId, cOld].sort());
-  await sleep(2000);
+  // Node A dies once b has decoded 60 frames from each of a and c across the nodes (asserted
+  // from b's report at the end).
+  await b.waitForStats((s) => [aOld, cOld].every((id) => s.peers.find((p) => p.id === id)?.frames_decoded >= 60),
+    { ms: 20000, what: '60 frames from a and from c' });
 
   const killedAt = Date.now();
   nodeA.proc.kill('SIGKILL');

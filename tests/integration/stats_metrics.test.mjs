@@ -4,7 +4,7 @@
 // terminal status line may leak into a log that is not a terminal.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, startPeer, sleep, tmp, assert, explain } from './lib.mjs';
+import { startServer, startPeer, waitUntil, tmp, assert, explain } from './lib.mjs';
 
 const dir = tmp();
 const statsPath = join(dir, 'alice.stats.jsonl');
@@ -28,14 +28,24 @@ try {
   const b = startPeer('bob', ['--server', server.url, '--room', 'watch', '--duration', '8',
     '--expect-peers', '1'], { dir });
   await a.waitForLog(/: first video frame/);
-  await sleep(3000);
-  res = await fetch(url);
-  text = await res.text();
-  const value = (name) => {
+  const series = (name) => {
     const m = text.match(new RegExp(`^${name}\\{peer="([^"]+)"(?:,name="[^"]*")?\\} (\\S+)$`, 'm'));
-    assert.ok(m, `no ${name} with a peer label in:\n${text}`);
-    return { peer: m[1], v: Number(m[2]) };
+    return m ? { peer: m[1], v: Number(m[2]) } : null;
   };
+  const value = (name) => {
+    const v = series(name);
+    assert.ok(v, `no ${name} with a peer label in:\n${text}`);
+    return v;
+  };
+  // Scrape until the call is in full flow (the thresholds asserted below), not for a fixed time.
+  const flowing = () => [['roompeer_peer_frames_decoded_total', 30], ['roompeer_peer_frames_sent_total', 30],
+    ['roompeer_peer_receive_frames_per_second', 10], ['roompeer_peer_receive_bits_per_second', 50000]]
+    .every(([name, min]) => (series(name)?.v ?? 0) > min);
+  await waitUntil('/metrics shows the call in full flow', async () => {
+    res = await fetch(url);
+    text = await res.text();
+    return res.status === 200 && flowing();
+  }, { ms: 20000, detail: () => text + a.stderr() });
   for (const line of text.split('\n').filter((l) => l && !l.startsWith('#')))
     assert.match(line, /^roompeer_/, line);
   for (const name of new Set(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(/[{ ]/)[0]))) {

@@ -3,21 +3,35 @@
 // delay or break the call.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, startPeer, sleep, assert, assertDecodedAll, explain, tmp } from './lib.mjs';
+import { startServer, startPeer, waitForJoin, escapeRe, assert, assertDecodedAll, explain, tmp } from './lib.mjs';
 
 // Both keep their DTLS key in one fresh file: the dtls plugin must have asked roompeer for it.
 const keyFile = join(tmp(), 'cache', 'dtls.pem');
 
 const server = await startServer();
 try {
-  const a = startPeer('alice', ['--server', server.url, '--room', 'pair', '--duration', '9',
+  // Alice is in the room first (the server took her join), so Bob is the newcomer: he calls
+  // her and learns her user object from usersInRoom. The call runs until both decoded 120
+  // frames (their --stats lines), however long starting took; then Bob leaves, and Alice once
+  // she saw him go. (--duration only bounds a run that goes wrong.)
+  const a = startPeer('alice', ['--server', server.url, '--room', 'pair', '--duration', '60',
     '--expect-peers', '1', '--expect-frames', '60', '--user-json', '{"role":"camera"}', '--latency-probe',
     '--dtls-key-cache', keyFile],
-    { defaultStun: true });
-  await sleep(1000);
-  const b = startPeer('bob', ['--server', server.url, '--room', 'pair', '--duration', '7',
-    '--expect-peers', '1', '--expect-frames', '60', '--dtls-key-cache', keyFile], { defaultStun: true });
-  const [ra, rb] = await Promise.all([a.done, b.done]);
+    { defaultStun: true, stats: true });
+  await waitForJoin(server, a, 'pair');
+  const b = startPeer('bob', ['--server', server.url, '--room', 'pair', '--duration', '60',
+    '--expect-peers', '1', '--expect-frames', '60', '--dtls-key-cache', keyFile], { defaultStun: true, stats: true });
+  for (const p of [a, b]) {
+    await p.waitForStats((s) => s.peers.some((x) => x.frames_decoded >= 120),
+      { ms: 30000, what: '120 frames decoded' });
+  }
+  b.proc.kill('SIGINT');
+  const rb = await b.done;
+  assert.ok(rb.report?.self_id, 'bob wrote a report with his id' + explain(rb));
+  await a.waitForLog(new RegExp(`peer ${escapeRe(rb.report.self_id)}: left`), 15000);
+  a.proc.kill('SIGINT');
+  const ra = await a.done;
+  if ([ra, rb].some((r) => r.code !== 0)) for (const r of [ra, rb]) console.log(explain(r));
 
   for (const r of [ra, rb]) {
     assert.equal(r.code, 0, `${r.name} should pass` + explain(r));

@@ -267,7 +267,9 @@ void SocketIoClient::handle_sio(std::string_view text) {
             auto msg = json::get_string(json::as_object(data.get()), "message");
             reported_ = true;
             close();
-            handlers_.failed(LinkFailure::Refused, msg.value_or(packet->data));
+            // A server may quote the --auth it refused: its values never reach a log or report.
+            handlers_.failed(LinkFailure::Refused,
+                             redact_json_values_in(msg.value_or(packet->data), auth_json_));
             break;
         }
         case sio::SioType::Disconnect:

@@ -4,6 +4,9 @@
 
 #include <glib.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace rp {
 
 namespace {
@@ -84,6 +87,38 @@ std::pair<size_t, size_t> field_value(std::string_view text, size_t at, bool quo
     return {begin, i};
 }
 
+// Every string and number value of a JSON node, in the order written.
+void collect_values(JsonNode* node, std::vector<std::string>& out) {
+    switch (JSON_NODE_TYPE(node)) {
+        case JSON_NODE_OBJECT: {
+            JsonObject* o = json_node_get_object(node);
+            GList* names = json_object_get_members(o);
+            for (GList* l = names; l; l = l->next)
+                collect_values(json_object_get_member(o, static_cast<const char*>(l->data)), out);
+            g_list_free(names);
+            break;
+        }
+        case JSON_NODE_ARRAY: {
+            JsonArray* a = json_node_get_array(node);
+            for (guint i = 0; i < json_array_get_length(a); ++i)
+                collect_values(json_array_get_element(a, i), out);
+            break;
+        }
+        case JSON_NODE_VALUE:
+            if (json_node_get_value_type(node) == G_TYPE_STRING)
+                out.emplace_back(json_node_get_string(node));
+            else if (json_node_get_value_type(node) != G_TYPE_BOOLEAN)
+                out.push_back(json::to_string(node));
+            break;
+        case JSON_NODE_NULL:
+            break;
+    }
+}
+
+bool is_word_char(char c) {
+    return g_ascii_isalnum(c) || c == '_' || (static_cast<unsigned char>(c) & 0x80);
+}
+
 // A copy of `node` with its values masked (parsed nodes are immutable).
 JsonNode* masked(JsonNode* node) {
     switch (JSON_NODE_TYPE(node)) {
@@ -146,6 +181,26 @@ std::string redact_url_in(std::string_view text, std::string_view url) {
         from = at + url.size();
     }
     return out.append(text.substr(from));
+}
+
+std::string redact_json_values_in(std::string_view text, std::string_view json) {
+    std::vector<std::string> values;
+    if (JsonPtr node = json::parse(json)) collect_values(node.get(), values);
+    // Longest first, so a value that contains a shorter one is masked whole.
+    std::sort(values.begin(), values.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    std::string out(text);
+    for (const auto& v : values) {
+        if (v.empty()) continue;
+        for (size_t at = out.find(v); at != std::string::npos; at = out.find(v, at + 1)) {
+            size_t end = at + v.size();
+            bool whole = (at == 0 || !is_word_char(out[at - 1])) &&
+                         (end == out.size() || !is_word_char(out[end]));
+            if (!whole) continue;
+            out.replace(at, v.size(), kSecretMask);
+        }
+    }
+    return out;
 }
 
 std::string mask_credentials(std::string_view text) {

@@ -22,6 +22,11 @@ std::string redact_url_in(std::string_view text, std::string_view url);
 // the same shape; "***" when the text is not JSON.
 std::string redact_json(std::string_view json);
 
+// `text` (the room server's reply to a CONNECT that carried the --auth `json`, which may quote
+// it back) with each string or number value of `json` masked where it stands as a whole token,
+// never inside a longer word: with a token "p", 'bad token "p"' is masked and "pass" is not.
+std::string redact_json_values_in(std::string_view text, std::string_view json);
+
 // Free text with its credential-shaped parts masked, everything else byte for byte:
 //  - the password in a URL's user info: "scheme://user:pass@host" -> "scheme://user:***@host";
 //  - the value of a password, passwd or credential(s) field: "password=x", "password=(string)x",

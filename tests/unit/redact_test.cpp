@@ -35,6 +35,23 @@ TEST(Redact, JsonValuesKeepTheShape) {
     EXPECT_EQ(rp::redact_json("not json"), "***");
 }
 
+TEST(Redact, AuthValuesInAServerReply) {
+    EXPECT_EQ(rp::redact_json_values_in(R"(bad token "guess")", R"({"token":"guess"})"),
+              R"(bad token "***")");
+    // A one-letter or word-like value is masked where it stands alone, never inside a word.
+    EXPECT_EQ(rp::redact_json_values_in(R"(bad token "p": pass a password)", R"({"token":"p"})"),
+              R"(bad token "***": pass a password)");
+    EXPECT_EQ(rp::redact_json_values_in("peers: no peers, 12 videos", R"({"a":"peers","b":2})"),
+              "***: no ***, 12 videos");
+    EXPECT_EQ(rp::redact_json_values_in("user 7 of 17, id ab-7", R"({"user":7})"),
+              "user *** of 17, id ab-***");
+    // Nested values, and the longer of two overlapping values masked whole.
+    EXPECT_EQ(rp::redact_json_values_in("k=abc.def", R"({"a":["abc",{"b":"abc.def"}],"t":true})"),
+              "k=***");
+    EXPECT_EQ(rp::redact_json_values_in("a message", ""), "a message");
+    EXPECT_EQ(rp::redact_json_values_in("a message", "not json"), "a message");
+}
+
 TEST(Redact, CredentialsInUrls) {
     EXPECT_EQ(rp::mask_credentials("turn://u:p@h:3478"), "turn://u:***@h:3478");
     EXPECT_EQ(rp::mask_credentials("Adding turn server: turn://alice:Pa55@127.0.0.1:3478 ok"),

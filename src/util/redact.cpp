@@ -92,7 +92,7 @@ void collect_values(JsonNode* node, std::vector<std::string>& out) {
     switch (JSON_NODE_TYPE(node)) {
         case JSON_NODE_OBJECT: {
             JsonObject* o = json_node_get_object(node);
-            GList* names = json_object_get_members(o);
+            GList* names = json_object_get_members(o);  // in the order written
             for (GList* l = names; l; l = l->next)
                 collect_values(json_object_get_member(o, static_cast<const char*>(l->data)), out);
             g_list_free(names);
@@ -189,15 +189,23 @@ std::string redact_json_values_in(std::string_view text, std::string_view json) 
     // Longest first, so a value that contains a shorter one is masked whole.
     std::sort(values.begin(), values.end(),
               [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-    std::string out(text);
-    for (const auto& v : values) {
-        if (v.empty()) continue;
-        for (size_t at = out.find(v); at != std::string::npos; at = out.find(v, at + 1)) {
-            size_t end = at + v.size();
-            bool whole = (at == 0 || !is_word_char(out[at - 1])) &&
-                         (end == out.size() || !is_word_char(out[end]));
-            if (!whole) continue;
-            out.replace(at, v.size(), kSecretMask);
+    std::string out;
+    out.reserve(text.size());
+    size_t i = 0;
+    while (i < text.size()) {
+        // One pass: text already masked is not searched again.
+        auto whole_at_i = [&](const std::string& v) {
+            size_t end = i + v.size();
+            return !v.empty() && text.compare(i, v.size(), v) == 0 &&
+                   (i == 0 || !is_word_char(text[i - 1])) &&
+                   (end == text.size() || !is_word_char(text[end]));
+        };
+        auto hit = std::find_if(values.begin(), values.end(), whole_at_i);
+        if (hit != values.end()) {
+            out += kSecretMask;
+            i += hit->size();
+        } else {
+            out += text[i++];
         }
     }
     return out;

@@ -48,6 +48,8 @@ TEST(Redact, AuthValuesInAServerReply) {
     // Nested values, and the longer of two overlapping values masked whole.
     EXPECT_EQ(rp::redact_json_values_in("k=abc.def", R"({"a":["abc",{"b":"abc.def"}],"t":true})"),
               "k=***");
+    // A value that the mask contains does not loop.
+    EXPECT_EQ(rp::redact_json_values_in("a * b **", R"({"a":"*","b":"**"})"), "a *** b ***");
     EXPECT_EQ(rp::redact_json_values_in("a message", ""), "a message");
     EXPECT_EQ(rp::redact_json_values_in("a message", "not json"), "a message");
 }

@@ -85,8 +85,8 @@ try {
   const call = async (label, serverUrl, extra) => {
     const dir = tmp('roompeer-words-');
     const statsPath = join(dir, 'w.stats.jsonl');
-    const args = ['--server', serverUrl, '--room', room, '--duration', '5', '-v', '-v',
-      '--expect-peers', '1', '--expect-frames', '10', '--stats', statsPath, '--stats-interval', '0.5',
+    const args = ['--server', serverUrl, '--room', room, '--duration', '6', '-v', '-v',
+      '--expect-peers', '1', '--stats', statsPath, '--stats-interval', '0.5',
       '--metrics-port', '0', ...extra];
     // GStreamer's debug lines with words in them, and webrtcbin's line with the TURN URL.
     const p = startPeer('w', args, { dir, env: { GST_DEBUG: 'webrtcbin:5' } });
@@ -94,9 +94,9 @@ try {
     const url = p.stderr().match(/metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/)[1];
     // Scraped once the call has rates (two samples with the other member), well before the end.
     let metrics = '';
-    for (let i = 0; i < 60 && !/^roompeer_peer_receive_frames_per_second\{/m.test(metrics); i++) {
+    while (p.proc.exitCode === null && !/^roompeer_peer_receive_frames_per_second\{/m.test(metrics)) {
       await sleep(100);
-      metrics = await (await fetch(url)).text();
+      metrics = await (await fetch(url).catch(() => ({ text: () => '' }))).text();
     }
     const r = await p.done;
     assert.equal(r.code, 0, `${label}: ${explain(r)}`);

@@ -1,6 +1,7 @@
 #include "app/connection.h"
 
 #include "util/log.h"
+#include "util/redact.h"
 
 #include <algorithm>
 
@@ -13,7 +14,7 @@ Connection::Connection(const ServerOptions& servers, double connect_timeout_s, H
         backoff_.reset();
         server_ = opts_.servers[index_];
         if (opts_.servers.size() > 1 || ever_connected_)
-            log::info("on room server %s", opts_.servers[index_].c_str());
+            log::info("on room server %s", redact_url(opts_.servers[index_]).c_str());
         bool again = ever_connected_;
         ever_connected_ = true;
         handlers_.connected(sid, again);
@@ -50,15 +51,17 @@ void Connection::on_failed(LinkFailure kind, const std::string& why) {
     // Retrying cannot make an untrusted certificate trusted; after a start that worked, the
     // server may be mid-way through a certificate change, and calls keep running meanwhile.
     if (kind == LinkFailure::Untrusted && !ever_connected_) {
-        handlers_.fatal("cannot trust the room server at " + opts_.ws_urls[index_] + ": " + why);
+        handlers_.fatal("cannot trust the room server at " + redact_url(opts_.ws_urls[index_]) +
+                        ": " + why);
         return;
     }
     int delay = backoff_.next_ms();
-    const std::string& failed_server = opts_.servers[index_];
+    std::string failed_server = redact_url(opts_.servers[index_]);
     // Several nodes: a dead one is not tried again before every other one was.
     index_ = (index_ + 1) % opts_.servers.size();
     client_->set_url(opts_.ws_urls[index_]);
-    std::string next = opts_.servers.size() > 1 ? " (next: " + opts_.servers[index_] + ")" : "";
+    std::string next =
+        opts_.servers.size() > 1 ? " (next: " + redact_url(opts_.servers[index_]) + ")" : "";
     if (!ever_connected_) {
         std::string what = "cannot reach the room server at " + failed_server + ": " + why +
                            (opts_.servers.size() > 1 ? "" : " (is it running? check --server)");

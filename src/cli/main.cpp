@@ -30,15 +30,13 @@ int main(int argc, char** argv) {
                        : cfg.verbosity == 0 ? rp::log::Level::Info
                                             : rp::log::Level::Debug);
     gst_init(nullptr, nullptr);
-    // Before any thread exists: from here on every log line, GStreamer's own debug lines (which
-    // print TURN URLs as given) included, is scrubbed of these.
-    std::vector<std::string> secrets = rp::json_secrets(cfg.auth_json);
-    if (!cfg.auth_json.empty()) secrets.push_back(cfg.auth_json);
+    // Before any thread exists: GStreamer's own debug lines print TURN URLs as given, so with a
+    // TURN password they go through a handler that masks credentials (and only those).
     for (const auto& t : cfg.turn)
-        for (auto& s : rp::url_secrets(t)) secrets.push_back(std::move(s));
-    for (const auto& server : cfg.servers)
-        for (auto& s : rp::url_secrets(server)) secrets.push_back(std::move(s));
-    rp::log::set_secrets(std::move(secrets));
+        if (rp::redact_url(t) != t) {
+            rp::log::mask_gst_debug_credentials();
+            break;
+        }
     rp::log::route_library_logs();
     if (cfg.verbosity >= 2 && !g_getenv("GST_DEBUG"))
         gst_debug_set_threshold_from_string("webrtc*:4,nice*:3", TRUE);

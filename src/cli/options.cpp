@@ -263,7 +263,7 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     auto* g_cfg = "Configuration and devices";
     auto file = std::make_shared<ConfigFile>(app, [](const std::string& key, const std::string& v) {
         if (key == "auth") return redact_json(v);
-        if (key == "turn") return redact_url(v);
+        if (key == "turn" || key == "server") return redact_url(v);
         return v;
     });
     app.config_formatter(file);
@@ -354,7 +354,7 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     std::string err;
     for (const auto& server : servers) {
         auto ws = websocket_url(server, &err);
-        if (!ws) return usage_error("--server: " + hide_secrets(err, url_secrets(server)));
+        if (!ws) return usage_error("--server: " + redact_url_in(err, server));
         if (std::find(cfg.ws_urls.begin(), cfg.ws_urls.end(), *ws) != cfg.ws_urls.end())
             return usage_error("--server: '" + redact_url(server) + "' is given twice");
         cfg.servers.push_back(server);

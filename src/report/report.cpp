@@ -1,6 +1,7 @@
 #include "report/report.h"
 
 #include "util/json.h"
+#include "util/redact.h"
 
 #include <algorithm>
 
@@ -75,12 +76,14 @@ std::string report_json(const RunResult& run, const std::vector<std::string>& fa
     if (run.server.empty())
         json_builder_add_null_value(b);
     else
-        json_builder_add_string_value(b, run.server.c_str());
+        json_builder_add_string_value(b, redact_url(run.server).c_str());
     json_builder_set_member_name(b, "result");
     json_builder_add_string_value(b, failures.empty() ? "pass" : "fail");
     json_builder_set_member_name(b, "failures");
     json_builder_begin_array(b);
-    for (const auto& f : failures) json_builder_add_string_value(b, f.c_str());
+    // Error texts quote libraries and URLs: a URL's password and password= fields are masked,
+    // every other byte is as written.
+    for (const auto& f : failures) json_builder_add_string_value(b, mask_credentials(f).c_str());
     json_builder_end_array(b);
     json_builder_set_member_name(b, "peers");
     json_builder_begin_array(b);
@@ -133,7 +136,7 @@ std::string report_json(const RunResult& run, const std::vector<std::string>& fa
         if (p.end_reason.empty())
             json_builder_add_null_value(b);
         else
-            json_builder_add_string_value(b, p.end_reason.c_str());
+            json_builder_add_string_value(b, mask_credentials(p.end_reason).c_str());
         json_builder_end_object(b);
     }
     json_builder_end_array(b);

@@ -25,6 +25,8 @@ struct RunResult {
 };
 
 std::vector<std::string> check_expectations(const RunResult& run, const Expectations& expect);
+// The server URL without its password; failures and end reasons with their credential-shaped
+// text masked (mask_credentials); every other field as it is.
 std::string report_json(const RunResult& run, const std::vector<std::string>& failures);
 
 }  // namespace rp

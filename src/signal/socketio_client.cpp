@@ -86,7 +86,7 @@ void SocketIoClient::connect() {
     SoupMessage* msg = soup_message_new("GET", url_.c_str());
     if (!msg) {
         reported_ = true;
-        handlers_.failed(LinkFailure::Unreachable, "cannot parse URL " + url_);
+        handlers_.failed(LinkFailure::Unreachable, "cannot parse URL " + redact_url(url_));
         return;
     }
     cert_errors_ = static_cast<GTlsCertificateFlags>(0);
@@ -125,7 +125,8 @@ void SocketIoClient::on_connect_done(GObject* source, GAsyncResult* res, gpointe
     if (!ws) {
         bool cancelled = g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED);
         bool bad_cert = g_error_matches(err, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
-        std::string why = err ? err->message : "unknown error";
+        // libsoup's and GIO's errors may quote the URL, credentials included.
+        std::string why = err ? mask_credentials(err->message) : "unknown error";
         g_clear_error(&err);
         if (cancelled) return;  // `this` may be gone
         auto* self = static_cast<SocketIoClient*>(data);
@@ -266,7 +267,9 @@ void SocketIoClient::handle_sio(std::string_view text) {
             auto msg = json::get_string(json::as_object(data.get()), "message");
             reported_ = true;
             close();
-            handlers_.failed(LinkFailure::Refused, msg.value_or(packet->data));
+            // A server may quote the --auth it refused: its values never reach a log or report.
+            handlers_.failed(LinkFailure::Refused,
+                             redact_json_values_in(msg.value_or(packet->data), auth_json_));
             break;
         }
         case sio::SioType::Disconnect:

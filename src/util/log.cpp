@@ -22,14 +22,15 @@ std::atomic<Level> g_level{Level::Info};
 std::mutex g_out_mutex;
 std::string g_status;  // on screen now, under g_out_mutex
 constexpr const char* kClearLine = "\r\033[K";
-std::vector<std::string> g_secrets;
 const gint64 g_start_us = g_get_monotonic_time();
 
 void emit(Level lvl, const char* tag, const char* fmt, va_list ap) {
     if (lvl > g_level.load()) return;
     char text[4096];
     vsnprintf(text, sizeof text, fmt, ap);
-    std::string clean = g_secrets.empty() ? std::string() : hide_secrets(text, g_secrets);
+    // Secrets are masked where a line is written (redact_url, redact_json); a URL quoted by a
+    // library error or the wiring may still carry user:pass@, and only that is masked here.
+    std::string clean = mask_credentials(text);
     gint64 now = g_get_real_time();
     time_t secs = static_cast<time_t>(now / G_USEC_PER_SEC);
     struct tm tm_utc;
@@ -38,7 +39,7 @@ void emit(Level lvl, const char* tag, const char* fmt, va_list ap) {
     strftime(stamp, sizeof stamp, "%H:%M:%S", &tm_utc);
     char line[4200];
     snprintf(line, sizeof line, "%s.%03d %s %s\n", stamp, static_cast<int>((now / 1000) % 1000),
-             tag, g_secrets.empty() ? text : clean.c_str());
+             tag, clean.c_str());
     std::lock_guard<std::mutex> lock(g_out_mutex);
     if (g_status.empty()) {
         fputs(line, stderr);
@@ -49,13 +50,13 @@ void emit(Level lvl, const char* tag, const char* fmt, va_list ap) {
 }
 
 // GStreamer's default log handler prints arguments as they are (webrtcbin logs TURN URLs):
-// ours prints the same line with secrets masked.
-void gst_log_scrubbed(GstDebugCategory* category, GstDebugLevel level, const gchar* file,
-                      const gchar* function, gint line, GObject* object, GstDebugMessage* message,
-                      gpointer) {
+// ours prints the same line with its credentials masked, every other byte as it was.
+void gst_log_masked(GstDebugCategory* category, GstDebugLevel level, const gchar* file,
+                    const gchar* function, gint line, GObject* object, GstDebugMessage* message,
+                    gpointer) {
     if (level > gst_debug_category_get_threshold(category)) return;
     gchar* text = gst_debug_log_get_line(category, level, file, function, line, object, message);
-    std::string clean = hide_secrets(text, g_secrets);
+    std::string clean = mask_credentials(text);
     g_free(text);
     fputs(clean.c_str(), stderr);
 }
@@ -74,7 +75,7 @@ size_t terminal_columns() {
 
 void set_status(const std::string& text) {
     std::lock_guard<std::mutex> lock(g_out_mutex);
-    g_status = g_secrets.empty() ? text : hide_secrets(text, g_secrets);
+    g_status = text;
     std::string out = kClearLine + g_status;
     fwrite(out.data(), 1, out.size(), stderr);
 }
@@ -86,15 +87,9 @@ void clear_status() {
     fputs(kClearLine, stderr);
 }
 
-void set_secrets(std::vector<std::string> secrets) {
-    g_secrets = std::move(secrets);
-    if (g_secrets.empty()) return;
+void mask_gst_debug_credentials() {
     gst_debug_remove_log_function(gst_debug_log_default);
-    gst_debug_add_log_function(gst_log_scrubbed, nullptr, nullptr);
-}
-
-std::string scrub(const std::string& text) {
-    return g_secrets.empty() ? text : hide_secrets(text, g_secrets);
+    gst_debug_add_log_function(gst_log_masked, nullptr, nullptr);
 }
 
 void set_level(Level level) {

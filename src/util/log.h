@@ -3,18 +3,16 @@
 
 #include <cstddef>
 #include <string>
-#include <vector>
 
 namespace rp::log {
 
 enum class Level { Error = 0, Warning = 1, Info = 2, Debug = 3 };
 
 void set_level(Level level);
-// Strings masked as *** in every line we print, GStreamer's debug log included. Call once,
-// before other threads start: it is read without a lock.
-void set_secrets(std::vector<std::string> secrets);
-// `text` with those secrets masked, for output that does not go through the log.
-std::string scrub(const std::string& text);
+// GStreamer's own debug lines (webrtcbin prints TURN URLs as given) printed by a handler that
+// masks their credential-shaped text (mask_credentials() in util/redact.h), and nothing else
+// in them. Call once, before other threads start.
+void mask_gst_debug_credentials();
 Level level();
 double since_start_ms();
 // Libraries' own GLib warnings (libnice's unreachable STUN, say) are noise to a user of

@@ -4,6 +4,9 @@
 
 #include <glib.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace rp {
 
 namespace {
@@ -26,20 +29,81 @@ std::pair<size_t, size_t> password_span(std::string_view url) {
     return {start + colon + 1, start + at};
 }
 
-void collect(JsonNode* node, std::vector<std::string>& out) {
+bool is_scheme_char(char c) {
+    return g_ascii_isalnum(c) || c == '+' || c == '-' || c == '.';
+}
+
+// Where a URL's authority ends in free text: at its path, query or fragment, or at what
+// cannot be part of a URL (space, quotes, brackets of the text around it).
+bool ends_authority(char c) {
+    return g_ascii_isspace(c) || g_ascii_iscntrl(c) || c == '/' || c == '?' || c == '#' ||
+           c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c == '\\';
+}
+
+// Where an unquoted field value ends.
+bool ends_value(char c) {
+    return g_ascii_isspace(c) || g_ascii_iscntrl(c) || c == ',' || c == ';' || c == '&' ||
+           c == ')' || c == '}' || c == ']' || c == '"' || c == '\'';
+}
+
+// The length of a credential field's name at `at` ("password", "passwd", "credential",
+// "credentials", any case), 0 when there is none.
+size_t credential_key(std::string_view text, size_t at) {
+    char first = g_ascii_tolower(text[at]);
+    if (first != 'p' && first != 'c') return 0;  // every byte of every debug line comes here
+    for (std::string_view key : {"credentials", "credential", "password", "passwd"})
+        if (text.size() - at >= key.size() &&
+            g_ascii_strncasecmp(text.data() + at, key.data(), key.size()) == 0)
+            return key.size();
+    return 0;
+}
+
+// For a credential field whose name ends at `at`: [begin, end) of its value, or begin == end
+// when the text there is not "=value", "(string)value" or a quoted JSON member's ": \"value\"".
+std::pair<size_t, size_t> field_value(std::string_view text, size_t at, bool quoted_key) {
+    size_t n = text.size(), i = at;
+    if (quoted_key) {
+        if (i >= n || text[i] != '"') return {0, 0};
+        ++i;
+    }
+    while (i < n && text[i] == ' ') ++i;
+    if (i >= n || !(text[i] == '=' || (quoted_key && text[i] == ':'))) return {0, 0};
+    ++i;
+    while (i < n && text[i] == ' ') ++i;
+    // GstStructure's serialization: password=(string)value
+    if (i < n && text[i] == '(') {
+        size_t close = text.find(')', i);
+        if (close != std::string_view::npos && close - i < 16) i = close + 1;
+    }
+    if (i < n && (text[i] == '"' || text[i] == '\'')) {
+        char quote = text[i];
+        size_t begin = ++i;
+        while (i < n && text[i] != quote && text[i] != '\n')
+            i += text[i] == '\\' && i + 1 < n ? 2 : 1;
+        return {begin, std::min(i, n)};
+    }
+    size_t begin = i;
+    while (i < n && !ends_value(text[i])) ++i;
+    std::string_view value = text.substr(begin, i - begin);
+    if (quoted_key && (value == "null" || value == "true" || value == "false")) return {0, 0};
+    return {begin, i};
+}
+
+// Every string and number value of a JSON node, in the order written.
+void collect_values(JsonNode* node, std::vector<std::string>& out) {
     switch (JSON_NODE_TYPE(node)) {
         case JSON_NODE_OBJECT: {
             JsonObject* o = json_node_get_object(node);
             GList* names = json_object_get_members(o);  // in the order written
             for (GList* l = names; l; l = l->next)
-                collect(json_object_get_member(o, static_cast<const char*>(l->data)), out);
+                collect_values(json_object_get_member(o, static_cast<const char*>(l->data)), out);
             g_list_free(names);
             break;
         }
         case JSON_NODE_ARRAY: {
             JsonArray* a = json_node_get_array(node);
             for (guint i = 0; i < json_array_get_length(a); ++i)
-                collect(json_array_get_element(a, i), out);
+                collect_values(json_array_get_element(a, i), out);
             break;
         }
         case JSON_NODE_VALUE:
@@ -51,6 +115,10 @@ void collect(JsonNode* node, std::vector<std::string>& out) {
         case JSON_NODE_NULL:
             break;
     }
+}
+
+bool is_word_char(char c) {
+    return g_ascii_isalnum(c) || c == '_' || (static_cast<unsigned char>(c) & 0x80);
 }
 
 // A copy of `node` with its values masked (parsed nodes are immutable).
@@ -98,18 +166,6 @@ std::string redact_url(const std::string& url) {
     return url.substr(0, begin) + kSecretMask + url.substr(end);
 }
 
-std::vector<std::string> url_secrets(const std::string& url) {
-    auto [begin, end] = password_span(url);
-    if (begin == end) return {};
-    std::string raw = url.substr(begin, end - begin);
-    std::vector<std::string> out{raw};
-    if (char* decoded = g_uri_unescape_string(raw.c_str(), nullptr)) {
-        if (raw != decoded) out.emplace_back(decoded);
-        g_free(decoded);
-    }
-    return out;
-}
-
 std::string redact_json(std::string_view text) {
     JsonPtr node = json::parse(text);
     if (!node) return kSecretMask;
@@ -117,22 +173,82 @@ std::string redact_json(std::string_view text) {
     return json::to_string(copy.get());
 }
 
-std::vector<std::string> json_secrets(std::string_view text) {
-    std::vector<std::string> all, out;
-    if (JsonPtr node = json::parse(text)) collect(node.get(), all);
-    // Masking "1" or "ok" everywhere in a log would hide more than it protects.
-    for (auto& s : all)
-        if (s.size() >= 4) out.push_back(std::move(s));
+std::string redact_url_in(std::string_view text, std::string_view url) {
+    std::string redacted = redact_url(std::string(url));
+    if (url.empty() || redacted == url) return std::string(text);
+    std::string out;
+    size_t from = 0;
+    for (size_t at = text.find(url); at != std::string_view::npos; at = text.find(url, from)) {
+        out.append(text.substr(from, at - from)).append(redacted);
+        from = at + url.size();
+    }
+    return out.append(text.substr(from));
+}
+
+std::string redact_json_values_in(std::string_view text, std::string_view json) {
+    std::vector<std::string> values;
+    if (JsonPtr node = json::parse(json)) collect_values(node.get(), values);
+    // Longest first, so a value that contains a shorter one is masked whole.
+    std::sort(values.begin(), values.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    std::string out;
+    out.reserve(text.size());
+    size_t i = 0;
+    while (i < text.size()) {
+        // One pass: text already masked is not searched again.
+        auto whole_at_i = [&](const std::string& v) {
+            size_t end = i + v.size();
+            return !v.empty() && text.compare(i, v.size(), v) == 0 &&
+                   (i == 0 || !is_word_char(text[i - 1])) &&
+                   (end == text.size() || !is_word_char(text[end]));
+        };
+        auto hit = std::find_if(values.begin(), values.end(), whole_at_i);
+        if (hit != values.end()) {
+            out += kSecretMask;
+            i += hit->size();
+        } else {
+            out += text[i++];
+        }
+    }
     return out;
 }
 
-std::string hide_secrets(std::string text, const std::vector<std::string>& secrets) {
-    for (const auto& s : secrets) {
-        if (s.empty()) continue;
-        for (size_t at = text.find(s); at != std::string::npos; at = text.find(s, at + 3))
-            text.replace(at, s.size(), kSecretMask);
+std::string mask_credentials(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    size_t i = 0, n = text.size();
+    while (i < n) {
+        // scheme://user:pass@host
+        if (text.compare(i, 3, "://") == 0 && i > 0 && is_scheme_char(text[i - 1])) {
+            size_t start = i + 3, end = start;
+            while (end < n && !ends_authority(text[end])) ++end;
+            std::string_view authority = text.substr(start, end - start);
+            size_t at = authority.rfind('@');
+            size_t colon = authority.find(':');
+            out += "://";
+            i = start;
+            if (at != std::string_view::npos && colon != std::string_view::npos && colon + 1 < at) {
+                out.append(authority.substr(0, colon + 1)).append(kSecretMask);
+                i = start + at;  // the host is scanned on: it may start another URL
+            }
+            continue;
+        }
+        // password=value, "password": "value"
+        if (size_t key = credential_key(text, i)) {
+            bool quoted = i > 0 && text[i - 1] == '"';
+            auto [begin, end] = field_value(text, i + key, quoted);
+            if (begin < end) {
+                out.append(text.substr(i, begin - i)).append(kSecretMask);
+                i = end;
+                continue;
+            }
+            out.append(text.substr(i, key));
+            i += key;
+            continue;
+        }
+        out += text[i++];
     }
-    return text;
+    return out;
 }
 
 }  // namespace rp

@@ -396,6 +396,35 @@ TEST(ReportJson, CheckedRunRoundTripsIntoTheReport) {
               failures.size());
 }
 
+// Secrets are masked in the fields that may hold one, and nowhere else: the text of a report
+// with a secret is the text of the same report without one, apart from those fields.
+TEST(ReportJson, SecretFieldsMaskedAndNothingElse) {
+    RunResult r = sample_run();
+    r.peers[0].end_reason = "ICE failed through turn://u:video@10.0.0.1:3478";
+    std::string plain = rp::report_json(r, {"peer peerA: passes, video ok"});
+    r.server = "https://u:p@127.0.0.1:3000";
+    std::string text =
+        rp::report_json(r, {"cannot reach the room server at https://u:p@127.0.0.1:3000: refused",
+                            "peer peerA: passes, video ok"});
+    EXPECT_NE(text.find(R"("server" : "https://u:***@127.0.0.1:3000")"), std::string::npos) << text;
+    EXPECT_NE(text.find("room server at https://u:***@127.0.0.1:3000: refused"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("ICE failed through turn://u:***@10.0.0.1:3478"), std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("u:p@"), std::string::npos) << text;
+    EXPECT_EQ(text.find("u:video@"), std::string::npos) << text;
+    // Everything else as without the secret: "pass", "peers", "video" and the ids untouched.
+    EXPECT_NE(text.find("\"peer peerA: passes, video ok\""), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("result" : "fail")"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("id" : "peerA")"), std::string::npos) << text;
+    auto drop = [](std::string s, const std::string& from, const std::string& to) {
+        size_t at = s.find(from);
+        return at == std::string::npos ? s : s.substr(0, at) + s.substr(s.find(to, at));
+    };
+    EXPECT_EQ(drop(drop(text, "\"server\"", "\"result\""), "\"cannot reach", "\"peer peerA"),
+              drop(plain, "\"server\"", "\"result\""));
+}
+
 }  // namespace
 
 TEST(ReportJson, LatencyPercentilesFromProbeSamples) {

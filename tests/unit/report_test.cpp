@@ -378,6 +378,13 @@ TEST(ReportJson, SpecialCharactersInStringsSurviveARoundTrip) {
     EXPECT_EQ(rp::json::get_string(a, "id"), "id\"with\\odd\nchars");
 }
 
+TEST(ReportJson, IndentedByTwoWithEmptyListsOnOneLine) {
+    EXPECT_EQ(rp::report_json(run_with({}), {}),
+              "{\n  \"room\": \"demo\",\n  \"self_id\": \"me\",\n"
+              "  \"server\": \"http://127.0.0.1:3000\",\n  \"result\": \"pass\",\n"
+              "  \"failures\": [],\n  \"peers\": []\n}\n");
+}
+
 TEST(ReportJson, EndsWithANewline) {
     std::string text = rp::report_json(sample_run(), {});
     ASSERT_FALSE(text.empty());

@@ -1,6 +1,7 @@
-// --config FILE and --print-config: CLI11's config hook with our TOML reader and writer.
+// --config FILE and --print-config: CLI11's config hook with toml++ as the reader.
 // CLI11 2.1's own TOML support splits values at commas and '#', which breaks JSON and
-// gst-launch fragments, so roompeer brings its own (cli/toml.h) through the same hook.
+// gst-launch fragments, so roompeer reads the file with toml++ through the same hook, and
+// holds it to a flat list of `key = value` (no tables, no nested arrays).
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -66,17 +66,6 @@ std::string device_id(GstDevice* dev) {
     return out;
 }
 
-std::string jstr(const std::string& s) {
-    JsonPtr node = json::string_node(s);
-    return json::to_string(node.get());
-}
-
-std::string jlist(const std::vector<std::string>& v) {
-    std::string out = "[";
-    for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + jstr(v[i]);
-    return out + "]";
-}
-
 void text_section(std::ostringstream& out, const char* title, const char* none,
                   const std::vector<DeviceInfo>& devices, bool video) {
     out << title << ":\n";
@@ -107,22 +96,28 @@ void text_section(std::ostringstream& out, const char* title, const char* none,
     }
 }
 
-void json_section(std::ostringstream& out, const std::vector<DeviceInfo>& devices) {
-    out << "[";
-    for (size_t i = 0; i < devices.size(); ++i) {
-        const auto& d = devices[i];
-        out << (i ? ",\n    " : "\n    ") << "{\"name\": " << jstr(d.name)
-            << ", \"device\": " << jstr(d.device) << ", \"formats\": [";
-        for (size_t j = 0; j < d.formats.size(); ++j) {
-            const auto& f = d.formats[j];
-            out << (j ? ", " : "") << "{\"media\": " << jstr(f.media)
-                << ", \"format\": " << jstr(f.format) << ", \"width\": " << jstr(f.width)
-                << ", \"height\": " << jstr(f.height) << ", \"rates\": " << jlist(f.rates)
-                << ", \"channels\": " << jstr(f.channels) << "}";
+void json_section(json::Writer& w, const std::vector<DeviceInfo>& devices) {
+    w.begin_array();
+    for (const auto& d : devices) {
+        w.begin_object();
+        w.key("name").string(d.name);
+        w.key("device").string(d.device);
+        w.key("formats").begin_array();
+        for (const auto& f : d.formats) {
+            w.begin_object();
+            w.key("media").string(f.media);
+            w.key("format").string(f.format);
+            w.key("width").string(f.width);
+            w.key("height").string(f.height);
+            w.key("rates").begin_array();
+            for (const auto& r : f.rates) w.string(r);
+            w.end_array();
+            w.key("channels").string(f.channels);
+            w.end_object();
         }
-        out << "]}";
+        w.end_array().end_object();
     }
-    out << (devices.empty() ? "]" : "\n  ]");
+    w.end_array();
 }
 
 std::vector<DeviceInfo> probe(const char* klass) {
@@ -185,15 +180,16 @@ std::string devices_text(const DeviceList& list) {
 }
 
 std::string devices_json(const DeviceList& list) {
-    std::ostringstream out;
-    out << "{\n  \"video\": ";
-    json_section(out, list.video);
-    out << ",\n  \"audio\": ";
-    json_section(out, list.audio);
-    out << ",\n  \"hardware_h264_encoder\": "
-        << (list.hardware_h264_encoder.empty() ? "null" : jstr(list.hardware_h264_encoder))
-        << "\n}\n";
-    return out.str();
+    // The listing and its sections a line each, every device on one line.
+    json::Writer w = json::Writer::pretty(2);
+    w.begin_object();
+    w.key("video");
+    json_section(w, list.video);
+    w.key("audio");
+    json_section(w, list.audio);
+    w.key("hardware_h264_encoder").string_or_null(list.hardware_h264_encoder);
+    w.end_object();
+    return w.str() + "\n";
 }
 
 DeviceList list_devices() {

@@ -1,8 +1,7 @@
 #include "media/preset.h"
 
-#include "cli/toml.h"
-
 #include <glib.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -25,36 +24,62 @@ namespace rp::media {
 namespace fs = std::filesystem;
 
 bool parse_preset(const std::string& text, VideoPreset& out, std::string* error) {
-    std::vector<toml::Entry> entries;
-    if (!toml::parse(text, entries, error)) return false;
+    toml::table root;
+    try {
+        root = toml::parse(text);
+    } catch (const toml::parse_error& e) {
+        if (error)
+            *error = "line " + std::to_string(e.source().begin.line) + ": " +
+                     std::string(e.description());
+        return false;
+    }
+    // In file order, so the first mistake in the file is the one reported.
+    std::vector<std::pair<const toml::key*, const toml::node*>> keys;
+    for (const auto& [k, v] : root) keys.emplace_back(&k, &v);
+    std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+        const auto &x = a.first->source().begin, &y = b.first->source().begin;
+        return x.line != y.line ? x.line < y.line : x.column < y.column;
+    });
     out.test_source = "{test}";
     out.source = "{camera}";
     bool has_encode = false;
-    for (const auto& e : entries) {
+    for (const auto& [k, v] : keys) {
+        const std::string key(k->str());
         auto fail = [&](const std::string& why) {
-            if (error) *error = "line " + std::to_string(e.line) + ": " + why;
+            if (error) *error = "line " + std::to_string(k->source().begin.line) + ": " + why;
             return false;
         };
-        if (e.key == "requires") {
-            out.required = e.values;
+        if (key == "requires") {
+            out.required.clear();
+            if (const auto* one = v->as_string()) {
+                out.required.push_back(one->get());
+                continue;
+            }
+            const toml::array* names = v->as_array();
+            if (!names) return fail("'requires' takes an array of element names");
+            for (const toml::node& n : *names) {
+                if (!n.is_string()) return fail("'requires' takes an array of element names");
+                out.required.push_back(n.as_string()->get());
+            }
             continue;
         }
-        if (e.array) return fail("'" + e.key + "' takes one string");
-        const std::string& v = e.values.front();
-        if (e.key == "codec") {
-            if (v != "vp8" && v != "vp9" && v != "h264")
-                return fail("codec '" + v + "' is not one of vp8, vp9, h264");
-            out.codec = v;
-        } else if (e.key == "source") {
-            out.source = v;
-        } else if (e.key == "test-source") {
-            out.test_source = v;
-        } else if (e.key == "encode") {
-            out.encode = v;
-            has_encode = true;
-        } else {
-            return fail("unknown key '" + e.key +
+        if (key != "codec" && key != "source" && key != "test-source" && key != "encode")
+            return fail("unknown key '" + key +
                         "' (a preset has codec, requires, source, test-source, encode)");
+        const auto* value = v->as_string();
+        if (!value) return fail("'" + key + "' takes one string");
+        const std::string& s = value->get();
+        if (key == "codec") {
+            if (s != "vp8" && s != "vp9" && s != "h264")
+                return fail("codec '" + s + "' is not one of vp8, vp9, h264");
+            out.codec = s;
+        } else if (key == "source") {
+            out.source = s;
+        } else if (key == "test-source") {
+            out.test_source = s;
+        } else {
+            out.encode = s;
+            has_encode = true;
         }
     }
     if (!has_encode || out.encode.empty()) {

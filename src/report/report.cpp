@@ -41,109 +41,74 @@ std::vector<std::string> check_expectations(const RunResult& run, const Expectat
 namespace {
 
 // {p50, p95, max, samples} from --latency-probe stamps; null without enough of them.
-void add_latency(JsonBuilder* b, std::vector<std::uint32_t> samples) {
+void add_latency(json::Writer& w, std::vector<std::uint32_t> samples) {
     if (samples.size() < 10) {
-        json_builder_add_null_value(b);
+        w.null();
         return;
     }
     std::sort(samples.begin(), samples.end());
     auto at = [&](double q) { return samples[static_cast<size_t>(q * (samples.size() - 1))]; };
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "p50");
-    json_builder_add_int_value(b, at(0.5));
-    json_builder_set_member_name(b, "p95");
-    json_builder_add_int_value(b, at(0.95));
-    json_builder_set_member_name(b, "max");
-    json_builder_add_int_value(b, samples.back());
-    json_builder_set_member_name(b, "samples");
-    json_builder_add_int_value(b, static_cast<gint64>(samples.size()));
-    json_builder_end_object(b);
+    w.begin_object();
+    w.key("p50").integer(at(0.5));
+    w.key("p95").integer(at(0.95));
+    w.key("max").integer(samples.back());
+    w.key("samples").integer(samples.size());
+    w.end_object();
 }
 
 }  // namespace
 
 std::string report_json(const RunResult& run, const std::vector<std::string>& failures) {
-    JsonBuilder* b = json_builder_new();
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "room");
-    json_builder_add_string_value(b, run.room.c_str());
-    json_builder_set_member_name(b, "self_id");
-    if (run.self_id.empty())
-        json_builder_add_null_value(b);
-    else
-        json_builder_add_string_value(b, run.self_id.c_str());
-    json_builder_set_member_name(b, "server");
-    if (run.server.empty())
-        json_builder_add_null_value(b);
-    else
-        json_builder_add_string_value(b, redact_url(run.server).c_str());
-    json_builder_set_member_name(b, "result");
-    json_builder_add_string_value(b, failures.empty() ? "pass" : "fail");
-    json_builder_set_member_name(b, "failures");
-    json_builder_begin_array(b);
+    json::Writer w = json::Writer::pretty();
+    w.begin_object();
+    w.key("room").string(run.room);
+    w.key("self_id").string_or_null(run.self_id);
+    w.key("server").string_or_null(run.server.empty() ? "" : redact_url(run.server));
+    w.key("result").string(failures.empty() ? "pass" : "fail");
+    w.key("failures").begin_array();
     // Error texts quote libraries and URLs: a URL's password and password= fields are masked,
     // every other byte is as written.
-    for (const auto& f : failures) json_builder_add_string_value(b, mask_credentials(f).c_str());
-    json_builder_end_array(b);
-    json_builder_set_member_name(b, "peers");
-    json_builder_begin_array(b);
+    for (const auto& f : failures) w.string(mask_credentials(f));
+    w.end_array();
+    w.key("peers").begin_array();
     for (const auto& p : run.peers) {
         const MediaCounters& c = *p.counters;
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "id");
-        json_builder_add_string_value(b, p.id.c_str());
-        json_builder_set_member_name(b, "user");
+        w.begin_object();
+        w.key("id").string(p.id);
         JsonPtr user = json::parse(p.user_json);
-        json_builder_add_value(b, user ? user.release() : json_node_new(JSON_NODE_NULL));
-        json_builder_set_member_name(b, "state");
-        json_builder_add_string_value(b, p.state.c_str());
-        json_builder_set_member_name(b, "video");
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "frames_decoded");
-        json_builder_add_int_value(b, static_cast<gint64>(c.video_frames.load()));
-        json_builder_set_member_name(b, "width");
-        json_builder_add_int_value(b, c.width.load());
-        json_builder_set_member_name(b, "height");
-        json_builder_add_int_value(b, c.height.load());
-        json_builder_set_member_name(b, "latency_ms");
-        add_latency(b, c.latency.snapshot());
-        json_builder_end_object(b);
-        json_builder_set_member_name(b, "audio");
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "buffers_decoded");
-        json_builder_add_int_value(b, static_cast<gint64>(c.audio_buffers.load()));
-        json_builder_end_object(b);
-        json_builder_set_member_name(b, "first_video_frame_ms");
+        w.key("user").node(user.get());
+        w.key("state").string(p.state);
+        w.key("video").begin_object();
+        w.key("frames_decoded").integer(c.video_frames.load());
+        w.key("width").integer(c.width.load());
+        w.key("height").integer(c.height.load());
+        w.key("latency_ms");
+        add_latency(w, c.latency.snapshot());
+        w.end_object();
+        w.key("audio").begin_object();
+        w.key("buffers_decoded").integer(c.audio_buffers.load());
+        w.end_object();
         double first = c.first_video_frame_ms.load();
         if (first < 0)
-            json_builder_add_null_value(b);
+            w.key("first_video_frame_ms").null();
         else
-            json_builder_add_int_value(b, static_cast<gint64>(first));
-        json_builder_set_member_name(b, "selected_pair");
+            w.key("first_video_frame_ms").integer(static_cast<std::int64_t>(first));
+        w.key("selected_pair");
         if (p.selected_pair) {
-            json_builder_begin_object(b);
-            json_builder_set_member_name(b, "local_type");
-            json_builder_add_string_value(b, p.selected_pair->local_type.c_str());
-            json_builder_set_member_name(b, "remote_type");
-            json_builder_add_string_value(b, p.selected_pair->remote_type.c_str());
-            json_builder_set_member_name(b, "protocol");
-            json_builder_add_string_value(b, p.selected_pair->protocol.c_str());
-            json_builder_end_object(b);
+            w.begin_object();
+            w.key("local_type").string(p.selected_pair->local_type);
+            w.key("remote_type").string(p.selected_pair->remote_type);
+            w.key("protocol").string(p.selected_pair->protocol);
+            w.end_object();
         } else {
-            json_builder_add_null_value(b);
+            w.null();
         }
-        json_builder_set_member_name(b, "end_reason");
-        if (p.end_reason.empty())
-            json_builder_add_null_value(b);
-        else
-            json_builder_add_string_value(b, mask_credentials(p.end_reason).c_str());
-        json_builder_end_object(b);
+        w.key("end_reason").string_or_null(mask_credentials(p.end_reason));
+        w.end_object();
     }
-    json_builder_end_array(b);
-    json_builder_end_object(b);
-    JsonPtr root(json_builder_get_root(b));
-    g_object_unref(b);
-    return json::to_string(root.get(), true) + "\n";
+    w.end_array();
+    w.end_object();
+    return w.str() + "\n";
 }
 
 }  // namespace rp

@@ -18,7 +18,7 @@ int StatsSample::connected() const {
 
 namespace {
 
-// Fixed precision without trailing zeros: readable lines, and no 29.899999999999999.
+// Fixed precision without trailing zeros, as json::Writer::number writes JSON numbers.
 std::string number(double v, int decimals = 3) {
     if (!std::isfinite(v)) return "NaN";
     char buf[64];
@@ -30,14 +30,6 @@ std::string number(double v, int decimals = 3) {
     }
     if (s == "-0") s = "0";
     return s;
-}
-
-std::string integer(std::uint64_t v) {
-    return std::to_string(v);
-}
-
-std::string json_opt(const std::optional<double>& v, int decimals = 3) {
-    return v && std::isfinite(*v) ? number(*v, decimals) : "null";
 }
 
 std::string iso_time(double unix_s) {
@@ -95,39 +87,40 @@ void compute_rates(const StatsSample& before, StatsSample& now) {
 }
 
 std::string stats_json_line(const StatsSample& s) {
-    std::string o = "{\"time\":" + json::quote(iso_time(s.unix_time_s));
-    o += ",\"uptime_s\":" + number(s.uptime_s);
-    o += ",\"room\":" + json::quote(s.room);
-    o += ",\"self_id\":" + (s.self_id.empty() ? std::string("null") : json::quote(s.self_id));
-    o += ",\"state\":" + json::quote(s.state);
-    o += ",\"members\":" + std::to_string(s.members);
-    o += ",\"connected\":" + std::to_string(s.connected());
-    o += ",\"peers\":[";
-    bool first = true;
+    json::Writer w = json::Writer::compact();
+    w.begin_object();
+    w.key("time").string(iso_time(s.unix_time_s));
+    w.key("uptime_s").number(s.uptime_s, 3);
+    w.key("room").string(s.room);
+    w.key("self_id").string_or_null(s.self_id);
+    w.key("state").string(s.state);
+    w.key("members").integer(s.members);
+    w.key("connected").integer(s.connected());
+    w.key("peers").begin_array();
     for (const auto& p : s.peers) {
-        if (!first) o += ",";
-        first = false;
-        o += "{\"id\":" + json::quote(p.id);
-        o += ",\"name\":" + (p.name.empty() ? std::string("null") : json::quote(p.name));
-        o += ",\"state\":" + json::quote(p.state);
-        o += ",\"rtt_ms\":" + json_opt(p.rtp.rtt_ms);
-        o += ",\"jitter_ms\":" + json_opt(p.rtp.jitter_ms);
-        o += ",\"packets_lost\":" + std::to_string(p.rtp.packets_lost);
-        o += ",\"remote_packets_lost\":" + std::to_string(p.rtp.remote_packets_lost);
-        o += ",\"bytes_received\":" + integer(p.rtp.bytes_received);
-        o += ",\"bytes_sent\":" + integer(p.rtp.bytes_sent);
-        o += ",\"packets_received\":" + integer(p.rtp.packets_received);
-        o += ",\"packets_sent\":" + integer(p.rtp.packets_sent);
-        o += ",\"kbps_in\":" + json_opt(p.kbps_in, 1);
-        o += ",\"kbps_out\":" + json_opt(p.kbps_out, 1);
-        o += ",\"fps_in\":" + json_opt(p.fps_in, 1);
-        o += ",\"fps_out\":" + json_opt(p.fps_out, 1);
-        o += ",\"frames_decoded\":" + integer(p.frames_decoded);
-        o += ",\"frames_sent\":" + integer(p.frames_sent);
-        o += ",\"audio_buffers_decoded\":" + integer(p.audio_buffers_decoded);
-        o += "}";
+        w.begin_object();
+        w.key("id").string(p.id);
+        w.key("name").string_or_null(p.name);
+        w.key("state").string(p.state);
+        w.key("rtt_ms").number(p.rtp.rtt_ms, 3);
+        w.key("jitter_ms").number(p.rtp.jitter_ms, 3);
+        w.key("packets_lost").integer(p.rtp.packets_lost);
+        w.key("remote_packets_lost").integer(p.rtp.remote_packets_lost);
+        w.key("bytes_received").integer(p.rtp.bytes_received);
+        w.key("bytes_sent").integer(p.rtp.bytes_sent);
+        w.key("packets_received").integer(p.rtp.packets_received);
+        w.key("packets_sent").integer(p.rtp.packets_sent);
+        w.key("kbps_in").number(p.kbps_in, 1);
+        w.key("kbps_out").number(p.kbps_out, 1);
+        w.key("fps_in").number(p.fps_in, 1);
+        w.key("fps_out").number(p.fps_out, 1);
+        w.key("frames_decoded").integer(p.frames_decoded);
+        w.key("frames_sent").integer(p.frames_sent);
+        w.key("audio_buffers_decoded").integer(p.audio_buffers_decoded);
+        w.end_object();
     }
-    return o + "]}";
+    w.end_array().end_object();
+    return w.str();
 }
 
 std::string prometheus_text(const StatsSample& s) {

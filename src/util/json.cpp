@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include <charconv>
 #include <cmath>
 
 namespace rp::json {
@@ -24,11 +25,8 @@ JsonPtr parse(std::string_view text, std::string* error) {
 }
 
 std::string to_string(JsonNode* node, bool pretty) {
-    if (!node) return "null";
-    GObjectPtr<JsonGenerator> gen(json_generator_new());
-    json_generator_set_root(gen.get(), node);
-    json_generator_set_pretty(gen.get(), pretty);
-    return take_string(json_generator_to_data(gen.get(), nullptr));
+    Writer w = pretty ? Writer::pretty() : Writer::compact();
+    return w.node(node).str();
 }
 
 std::optional<std::string> get_string(JsonObject* obj, const char* member) {
@@ -111,6 +109,118 @@ std::string quote(std::string_view s) {
         }
     }
     return out + "\"";
+}
+
+// ---- Writer ----------------------------------------------------------------------------------
+
+void Writer::newline(size_t level) {
+    out_ += '\n';
+    out_.append(2 * level, ' ');
+}
+
+// Whatever goes between the previous value and this one: a comma, a line break, indentation.
+void Writer::before_value() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    if (levels_.empty()) return;
+    Level& l = levels_.back();
+    if (!l.empty) out_ += pretty_ && !l.broken ? ", " : ",";
+    if (l.broken) newline(levels_.size());
+    l.empty = false;
+}
+
+Writer& Writer::raw(std::string_view text) {
+    before_value();
+    out_ += text;
+    return *this;
+}
+
+Writer& Writer::open(char bracket) {
+    before_value();
+    out_ += bracket;
+    levels_.push_back({pretty_ && static_cast<int>(levels_.size()) < pretty_depth_});
+    return *this;
+}
+
+Writer& Writer::close(char bracket) {
+    if (levels_.empty()) return *this;
+    Level l = levels_.back();
+    levels_.pop_back();
+    if (l.broken && !l.empty) newline(levels_.size());
+    out_ += bracket;
+    return *this;
+}
+
+Writer& Writer::key(std::string_view name) {
+    before_value();
+    out_ += quote(name);
+    out_ += pretty_ ? ": " : ":";
+    after_key_ = true;
+    return *this;
+}
+
+Writer& Writer::string(std::string_view s) {
+    return raw(quote(s));
+}
+
+Writer& Writer::string_or_null(std::string_view s) {
+    return s.empty() ? null() : string(s);
+}
+
+Writer& Writer::number(double v, int decimals) {
+    if (!std::isfinite(v)) return null();
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    std::string s = buf;
+    if (s.find('.') != std::string::npos) {
+        while (s.back() == '0') s.pop_back();
+        if (s.back() == '.') s.pop_back();
+    }
+    if (s == "-0") s = "0";
+    return raw(s);
+}
+
+Writer& Writer::number(const std::optional<double>& v, int decimals) {
+    return v ? number(*v, decimals) : null();
+}
+
+Writer& Writer::node(JsonNode* n) {
+    if (!n || JSON_NODE_HOLDS_NULL(n)) return null();
+    if (JsonObject* obj = as_object(n)) {
+        begin_object();
+        JsonObjectIter it;
+        const gchar* name = nullptr;
+        JsonNode* member = nullptr;
+        json_object_iter_init_ordered(&it, obj);
+        while (json_object_iter_next_ordered(&it, &name, &member)) key(name).node(member);
+        return end_object();
+    }
+    if (JsonArray* arr = as_array(n)) {
+        begin_array();
+        for (guint i = 0; i < json_array_get_length(arr); ++i) node(json_array_get_element(arr, i));
+        return end_array();
+    }
+    switch (json_node_get_value_type(n)) {
+        case G_TYPE_STRING:
+            return string(json_node_get_string(n));
+        case G_TYPE_BOOLEAN:
+            return boolean(json_node_get_boolean(n));
+        case G_TYPE_INT64:
+            return integer(json_node_get_int(n));
+        case G_TYPE_DOUBLE: {
+            double d = json_node_get_double(n);
+            if (!std::isfinite(d)) return null();
+            char buf[32];
+            auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+            std::string text(buf, ec == std::errc() ? end : buf);
+            if (text.find_first_of(".e") == std::string::npos) text += ".0";
+            return raw(text);
+        }
+        default:
+            return null();
+    }
 }
 
 }  // namespace rp::json

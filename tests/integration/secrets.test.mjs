@@ -133,9 +133,9 @@ try {
     // The report: only "server" holds a secret (when its URL has one), shown without it.
     let report = normalise(r.report, r.selfId);
     if (serverUrl !== words.url) {
-      const masked = `"server" : "${words.url.replace('http://', 'http://u:***@')}"`;
+      const masked = `"server": "${words.url.replace('http://', 'http://u:***@')}"`;
       assert.ok(report.includes(masked), `${what}: report server field\n${r.report}`);
-      report = report.replace(masked, `"server" : "${words.url}"`);
+      report = report.replace(masked, `"server": "${words.url}"`);
     }
     assert.equal(report, plainReport, `${what}: the report differs from the one without a secret`);
     assert.equal(JSON.parse(r.report).result, 'pass');

@@ -1,11 +1,16 @@
-// parse_options with --config files, --print-config, --preset, --video-pipeline, --list-devices.
+// parse_options with --config files, --print-config, --preset, --video-pipeline, --list-devices;
+// and the reader alone: the TOML a config file may hold, values, errors with line numbers.
+#include "cli/config_file.h"
 #include "cli/options.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -176,6 +181,194 @@ TEST_F(ConfigFileTest, VideoPipelineIsAChainOfItsOwn) {
     EXPECT_EQ(cfg.video_chain->test_source, "videotestsrc");
     EXPECT_EQ(cfg.video_chain->encode, "{auto}");
     EXPECT_EQ(cfg.audio_pipeline, "audiotestsrc");
+}
+
+// ---- the reader alone: what a config file may hold --------------------------------------------
+
+class ConfigReader : public ::testing::Test {
+  protected:
+    ConfigReader() {
+        app.set_help_flag();
+        for (const char* o : {"--name", "--fps", "--rate", "--path", "--json", "--level"})
+            app.add_option(o, scalars[o]);
+        app.add_flag("--probe", probe);
+        for (const char* o : {"--sink", "--empty", "--multi"}) app.add_option(o, lists[o]);
+    }
+    std::vector<CLI::ConfigItem> ok(const std::string& text) {
+        std::istringstream in(text);
+        try {
+            return file.from_config(in);
+        } catch (const CLI::ConfigError& e) {
+            ADD_FAILURE() << e.what() << "\n" << text;
+            return {};
+        }
+    }
+    std::string error_of(const std::string& text) {
+        std::istringstream in(text);
+        try {
+            file.from_config(in);
+        } catch (const CLI::ConfigError& e) {
+            return e.what();
+        }
+        ADD_FAILURE() << "accepted: " << text;
+        return "";
+    }
+    CLI::App app{"reader"};
+    std::map<std::string, std::string> scalars;
+    std::map<std::string, std::vector<std::string>> lists;
+    bool probe = false;
+    rp::ConfigFile file{app, nullptr};
+};
+
+using Inputs = std::vector<std::string>;
+
+TEST_F(ConfigReader, ScalarsAndCommentsInFileOrder) {
+    auto e = ok("# header\n\nname = \"cam\"  # trailing\nfps=30\nrate = 2.5\nprobe = true\n");
+    ASSERT_EQ(e.size(), 4u);
+    EXPECT_EQ(e[0].name, "name");
+    EXPECT_EQ(e[0].inputs, Inputs{"cam"});
+    EXPECT_EQ(file.line_of("name"), 3);
+    EXPECT_EQ(e[1].inputs, Inputs{"30"});
+    EXPECT_EQ(e[2].inputs, Inputs{"2.5"});
+    EXPECT_EQ(e[3].inputs, Inputs{"true"});
+    EXPECT_EQ(file.line_of("probe"), 6);
+}
+
+TEST_F(ConfigReader, NumbersAsWritten) {
+    auto e = ok("fps = 1_000\nrate = 1e3\nname = -0.5\npath = +5\njson = 0x10\nlevel = inf\n");
+    ASSERT_EQ(e.size(), 6u);
+    EXPECT_EQ(e[0].inputs, Inputs{"1000"});
+    EXPECT_EQ(e[1].inputs, Inputs{"1e3"});
+    EXPECT_EQ(e[2].inputs, Inputs{"-0.5"});
+    EXPECT_EQ(e[3].inputs, Inputs{"+5"});
+    EXPECT_EQ(e[4].inputs, Inputs{"0x10"});
+    EXPECT_EQ(e[5].inputs, Inputs{"inf"});
+}
+
+TEST_F(ConfigReader, StringsKeepCommasHashesAndQuotes) {
+    auto e = ok(R"("name" = "x, y # z"
+path = 'C:\path "q"'
+json = "tab\tquote\" back\\ \u00e9"
+)");
+    ASSERT_EQ(e.size(), 3u);
+    EXPECT_EQ(e[0].inputs, Inputs{"x, y # z"});
+    EXPECT_EQ(e[1].inputs, Inputs{"C:\\path \"q\""});
+    EXPECT_EQ(e[2].inputs, Inputs{"tab\tquote\" back\\ \xc3\xa9"});
+}
+
+TEST_F(ConfigReader, MultiLineStrings) {
+    auto e = ok("path = '''\nv4l2src ! \"caps\"\n'''\njson = \"\"\"a\nb\"\"\"\nfps = 1\n");
+    ASSERT_EQ(e.size(), 3u);
+    EXPECT_EQ(e[0].inputs, Inputs{"v4l2src ! \"caps\"\n"});
+    EXPECT_EQ(e[1].inputs, Inputs{"a\nb"});
+    EXPECT_EQ(file.line_of("fps"), 6);
+}
+
+TEST_F(ConfigReader, Arrays) {
+    auto e =
+        ok("sink = [\"fake\", \"file:/a,b\"]\nempty = []\nmulti = [\n  \"x\",  # one\n  2,\n]\n");
+    ASSERT_EQ(e.size(), 3u);
+    EXPECT_EQ(e[0].inputs, (Inputs{"fake", "file:/a,b"}));
+    EXPECT_TRUE(e[1].inputs.empty());
+    EXPECT_EQ(e[2].inputs, (Inputs{"x", "2"}));
+}
+
+TEST_F(ConfigReader, CrLfLines) {
+    auto e = ok("name = \"a\"\r\nfps = 2\r\n");
+    ASSERT_EQ(e.size(), 2u);
+    EXPECT_EQ(e[1].inputs, Inputs{"2"});
+    EXPECT_EQ(file.line_of("fps"), 2);
+}
+
+TEST_F(ConfigReader, ErrorsNameTheLine) {
+    auto says = [&](const std::string& text, const std::string& needle) {
+        std::string err = error_of(text);
+        EXPECT_NE(err.find(needle), std::string::npos) << text << " -> " << err;
+    };
+    says("fps = 1\nname = demo\n", "line 2: 'demo' is not a value: quote strings");
+    says("name = v4l2:/dev/video0\n", "line 1: 'v4l2:/dev/video0' is not a value");
+    says("sink = [\"x\", fake]\n", "line 1: 'fake' is not a value");
+    says("name = test\n", "'test' is not a value");
+    says("name = nobody\n", "'nobody' is not a value");
+    says("name = 1979-05-27\n", "line 1: '1979-05-27' is not a value");
+    says("[media]\nfps = 1\n", "line 1: tables ([section]) are not supported");
+    says("fps = 1\n  [media]\n", "line 2: tables");
+    says("a.b = 1\n", "line 1: dotted keys are not supported");
+    says("name = \"open\n", "line 1: unterminated string");
+    says("name = 'open\n", "line 1: unterminated string");
+    says("name = \"\"\"open\n", "unterminated string");
+    says("sink = [1, 2\n", "line 1: unterminated array");
+    says("fps = 1\nfps = 2\n", "line 2: 'fps' is set twice");
+    says("fps = 1 2\n", "line 1: unexpected text after the value");
+    says("= 1\n", "key");
+    says("name = {x = 1}\n", "line 1: inline tables are not supported: quote JSON as a string");
+    says("sink = [{x = 1}]\n", "inline tables are not supported");
+    says("sink = [[1], 2]\n", "line 1: nested arrays are not supported");
+    says("name = \"\\q\"\n", "line 1: ");
+    says("name = \"\\q\"\n", "escape");
+    says("fps = 007\n", "line 1: ");
+}
+
+TEST_F(ConfigReader, KeysMeanOptions) {
+    EXPECT_NE(error_of("fps = 1\ncolour = 1\n").find("line 2: unknown key 'colour'"),
+              std::string::npos);
+    EXPECT_NE(error_of("n = 1\n").find("unknown key 'n'"), std::string::npos);
+    EXPECT_NE(error_of("name = [\"a\"]\n").find("'name' takes one value, not an array"),
+              std::string::npos);
+}
+
+TEST_F(ConfigReader, WrittenValuesReadBack) {
+    for (std::string v : {"plain",
+                          "with \"quotes\" and \\",
+                          "a, b # c",
+                          "line\nbreak",
+                          "30",
+                          "2.5",
+                          "true",
+                          "0x10",
+                          "",
+                          "-",
+                          "1e3",
+                          "\x01",
+                          "tab\there",
+                          ".5",
+                          "007",
+                          "5.",
+                          "-0",
+                          "+1",
+                          "1e+3",
+                          "99999999999999999999",
+                          "r\xc3\xa9union"}) {
+        file.set_effective("name", {v});
+        std::string text = file.to_config(&app, false, false, "");
+        std::istringstream in(text);
+        std::vector<CLI::ConfigItem> items;
+        try {
+            items = file.from_config(in);
+        } catch (const CLI::ConfigError& e) {
+            ADD_FAILURE() << v << ": " << e.what() << "\n" << text;
+            continue;
+        }
+        auto it = std::find_if(items.begin(), items.end(),
+                               [](const CLI::ConfigItem& i) { return i.name == "name"; });
+        ASSERT_NE(it, items.end()) << text;
+        EXPECT_EQ(it->inputs, Inputs{v}) << text;
+    }
+    auto written = [&](const std::string& v) {
+        file.set_effective("name", {v});
+        std::string text = file.to_config(&app, false, false, "");
+        size_t at = text.find("\nname = ");
+        if (at == std::string::npos) return text;
+        at += 8;
+        return text.substr(at, text.find('\n', at) - at);
+    };
+    EXPECT_EQ(written("30"), "30");
+    EXPECT_EQ(written("2.5"), "2.5");
+    EXPECT_EQ(written("true"), "true");
+    EXPECT_EQ(written("0x10"), "\"0x10\"");
+    EXPECT_EQ(written("inf"), "\"inf\"");
+    EXPECT_EQ(written(".5"), "\".5\"");
+    EXPECT_EQ(written("a \"b\""), "\"a \\\"b\\\"\"");
 }
 
 }  // namespace

@@ -94,4 +94,22 @@ TEST(Devices, ListingsShowEveryMode) {
     EXPECT_STREQ(json_object_get_string_member(o, "hardware_h264_encoder"), "/dev/video11");
 }
 
+TEST(Devices, JsonLayoutADeviceALine) {
+    rp::media::DeviceList list;
+    list.video.push_back(
+        {"Cam", "/dev/video0", describe("image/jpeg, width=1280, height=720, framerate=30/1")});
+    list.video.push_back({"Other", "", {}});
+    EXPECT_EQ(rp::media::devices_json(list),
+              "{\n"
+              "  \"video\": [\n"
+              "    {\"name\": \"Cam\", \"device\": \"/dev/video0\", \"formats\": [{\"media\": "
+              "\"image/jpeg\", \"format\": \"\", \"width\": \"1280\", \"height\": \"720\", "
+              "\"rates\": [\"30/1\"], \"channels\": \"\"}]},\n"
+              "    {\"name\": \"Other\", \"device\": \"\", \"formats\": []}\n"
+              "  ],\n"
+              "  \"audio\": [],\n"
+              "  \"hardware_h264_encoder\": null\n"
+              "}\n");
+}
+
 }  // namespace

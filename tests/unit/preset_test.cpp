@@ -43,6 +43,29 @@ TEST(Preset, DefaultsAndErrors) {
     EXPECT_NE(err.find("unknown key 'bitrate'"), std::string::npos) << err;
 }
 
+TEST(Preset, TomlSyntaxAndTypes) {
+    VideoPreset p;
+    std::string err;
+    // Multi-line literal strings hold gst-launch fragments with quotes; comments anywhere.
+    ASSERT_TRUE(
+        parse_preset("encode = '''\nx264enc ! \"video/x-h264,profile=baseline\"\n'''"
+                     "  # fragment\nrequires = [\n  \"x264enc\",  # the encoder\n]\n",
+                     p, &err))
+        << err;
+    EXPECT_EQ(p.encode, "x264enc ! \"video/x-h264,profile=baseline\"\n");
+    EXPECT_EQ(p.required, std::vector<std::string>{"x264enc"});
+    EXPECT_FALSE(parse_preset("encode = \"x\"\ncodec = vp8\n", p, &err));
+    EXPECT_EQ(err.rfind("line 2: ", 0), 0u) << err;
+    EXPECT_FALSE(parse_preset("encode = \"x\"\nencode = \"y\"\n", p, &err));
+    EXPECT_EQ(err.rfind("line 2: ", 0), 0u) << err;
+    EXPECT_FALSE(parse_preset("encode = \"x\"\n[more]\ncodec = \"vp8\"\n", p, &err));
+    EXPECT_NE(err.find("line 2: unknown key 'more'"), std::string::npos) << err;
+    EXPECT_FALSE(parse_preset("encode = [\"x\"]\n", p, &err));
+    EXPECT_NE(err.find("line 1: 'encode' takes one string"), std::string::npos) << err;
+    EXPECT_FALSE(parse_preset("encode = \"x\"\nrequires = [1]\n", p, &err));
+    EXPECT_NE(err.find("line 2: 'requires'"), std::string::npos) << err;
+}
+
 TEST(Preset, Expand) {
     std::string out, err;
     ASSERT_TRUE(expand("a {width}x{height} {device}!",

@@ -531,6 +531,21 @@ TEST(WebsocketUrl, Ipv6Host) {
     EXPECT_EQ(ws_url("http://[::1]:3000"), std::string("ws://[::1]:3000") + kEioPath);
 }
 
+TEST(WebsocketUrl, UserInfoEscapesAndFragmentStayAsWritten) {
+    EXPECT_EQ(ws_url("http://u:p%40x@h:1/a%20b?q=%20#f"), "ws://u:p%40x@h:1/a%20b?q=%20#f");
+    EXPECT_EQ(ws_url("https://h/?a=%20b"), std::string("wss://h") + kEioPath + "&a=%20b");
+    EXPECT_EQ(ws_url("http://[fe80::1%25eth0]:3000"),
+              std::string("ws://[fe80::1%25eth0]:3000") + kEioPath);
+}
+
+TEST(WebsocketUrl, BadPortOrNoAuthorityIsAnError) {
+    std::string error;
+    EXPECT_FALSE(rp::websocket_url("http://h:99999", &error));
+    EXPECT_NE(error.find("99999"), std::string::npos) << error;
+    EXPECT_FALSE(rp::websocket_url("http:h", &error));
+    EXPECT_NE(error.find("host"), std::string::npos) << error;
+}
+
 TEST(WebsocketUrl, MissingSchemeIsAnError) {
     for (const char* url : {"localhost:3000", "127.0.0.1", "", "//h/"}) {
         std::string error;

@@ -107,6 +107,28 @@ TEST(StatsJson, UnknownFiguresAreNull) {
     ASSERT_TRUE(rp::json::parse(line));
 }
 
+TEST(StatsJson, TheLineByteForByte) {
+    // The format README shows: compact, members in this order, short fixed-point numbers.
+    StatsSample s = sample(6.593, {peer("p1", 429165, 409629, 153, 144)});
+    s.unix_time_s = 1795656869.552;
+    PeerStats& p = s.peers[0];
+    p.rtp.rtt_ms = 8.698;
+    p.rtp.jitter_ms = 0.889;
+    p.kbps_in = 550.44;
+    p.kbps_out = 660.06;
+    p.fps_in = 29.97;
+    p.fps_out = 30;
+    p.audio_buffers_decoded = 255;
+    EXPECT_EQ(rp::stats_json_line(s),
+              R"({"time":"2026-11-26T01:34:29.552Z","uptime_s":6.593,"room":"demo",)"
+              R"("self_id":"me","state":"joined","members":1,"connected":1,"peers":[{"id":"p1",)"
+              R"("name":null,"state":"connected","rtt_ms":8.698,"jitter_ms":0.889,)"
+              R"("packets_lost":0,"remote_packets_lost":0,"bytes_received":429165,)"
+              R"("bytes_sent":409629,"packets_received":429,"packets_sent":409,)"
+              R"("kbps_in":550.4,"kbps_out":660.1,"fps_in":30,"fps_out":30,)"
+              R"("frames_decoded":153,"frames_sent":144,"audio_buffers_decoded":255}]})");
+}
+
 TEST(Prometheus, EveryMetricNamedRoompeerWithHelpTypeAndPeerLabel) {
     StatsSample a = sample(1, {peer("p1", 0, 0, 0, 0)});
     StatsSample b = sample(2, {peer("p1", 1000, 2000, 30, 30)});

@@ -49,7 +49,7 @@ export async function startServer(extraArgs = []) {
   };
 }
 
-// Starts roompeer; resolves with {code, signal, stderr, report} when it exits.
+// Starts roompeer (in opts.cwd if given); resolves with {code, signal, stderr, report} when it exits.
 export function startPeer(name, args, opts = {}) {
   const dir = opts.dir ?? tmp();
   const reportPath = join(dir, `${name}.json`);
@@ -60,7 +60,7 @@ export function startPeer(name, args, opts = {}) {
     ...(process.env.ROOMPEER_EXTRA_ARGS ? process.env.ROOMPEER_EXTRA_ARGS.split(' ') : []),
   ];
   const env = opts.env ? { ...process.env, ...opts.env } : process.env;
-  const proc = spawn(ROOMPEER, full, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const proc = spawn(ROOMPEER, full, { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: opts.cwd });
   children.add(proc);
   let stderr = '';
   proc.stderr.on('data', (d) => {

@@ -9,7 +9,10 @@
 #include <gio/gio.h>
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -60,6 +63,71 @@ std::string parse_sink(const std::string& text, SinkSpec& out) {
         return {};
     }
     return "--sink: '" + text + "' is not one of fake, window, file:DIR";
+}
+
+namespace fs = std::filesystem;
+
+// PATH made absolute against the working directory, as the option is read: GLib's
+// GTlsFileDatabase takes only absolute paths (with a relative one it warns and trusts nothing),
+// and no path we keep should depend on where the process is when it is finally used.
+std::string absolute_path(const std::string& path) {
+    if (path.empty()) return path;
+    std::error_code ec;
+    fs::path abs = fs::absolute(path, ec);
+    if (ec) return path;
+    fs::path out;
+    for (const auto& part : abs)
+        if (part != ".") out /= part;
+    return out.string();
+}
+
+// Why roompeer could not write the file PATH (absolute), or "" when it can: checked when the
+// options are read, so that a mistyped --report is not found out only at exit, after the run.
+std::string unwritable_file(const std::string& path) {
+    std::error_code ec;
+    fs::file_status st = fs::status(path, ec);
+    if (fs::exists(st)) {
+        if (fs::is_directory(st)) return "it is a directory";
+        if (access(path.c_str(), W_OK) != 0) return g_strerror(errno);
+        return {};
+    }
+    std::string dir = fs::path(path).parent_path().string();
+    if (!fs::is_directory(dir, ec)) return "there is no directory " + dir;
+    if (access(dir.c_str(), W_OK | X_OK) != 0)
+        return "cannot create a file in " + dir + " (" + g_strerror(errno) + ")";
+    return {};
+}
+
+// The same for a directory roompeer writes into: it exists and is writable, or roompeer can
+// create it in its parent, which exists.
+std::string unwritable_dir(const std::string& path) {
+    std::error_code ec;
+    fs::file_status st = fs::status(path, ec);
+    if (fs::exists(st)) {
+        if (!fs::is_directory(st)) return "it is not a directory";
+        if (access(path.c_str(), W_OK | X_OK) != 0) return g_strerror(errno);
+        return {};
+    }
+    return unwritable_file(path);
+}
+
+// Why the PEM file of CA certificates at PATH (absolute) cannot be used, or "" when it can.
+// GLib's own messages ("Error while reading file", or a GLib-Net warning) name no option.
+std::string unusable_ca_file(const std::string& path) {
+    std::error_code ec;
+    fs::file_status st = fs::status(path, ec);
+    if (!fs::exists(st)) return "no such file";
+    if (fs::is_directory(st)) return "it is a directory, not a PEM file";
+    if (access(path.c_str(), R_OK) != 0) return std::string("cannot read it: ") + g_strerror(errno);
+    GError* err = nullptr;
+    GTlsDatabase* db = g_tls_file_database_new(path.c_str(), &err);
+    if (!db) {
+        std::string why = err ? err->message : "unknown error";
+        g_clear_error(&err);
+        return "no PEM certificate could be read from it (" + why + ")";
+    }
+    g_object_unref(db);
+    return {};
 }
 
 std::string validate_turn(const std::string& url) {
@@ -403,6 +471,11 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     for (const auto& s : sinks) {
         SinkSpec spec;
         if (auto e = parse_sink(s, spec); !e.empty()) return usage_error(e);
+        if (spec.kind == "file") {
+            spec.dir = absolute_path(spec.dir);
+            if (auto why = unwritable_dir(spec.dir); !why.empty())
+                return usage_error("--sink file: cannot record into '" + spec.dir + "': " + why);
+        }
         cfg.sinks.push_back(spec);
     }
     if (cfg.sinks.empty()) {
@@ -430,15 +503,21 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
     if (cfg.insecure && !cfg.ca_file.empty())
         return usage_error("--insecure and --ca-file exclude each other: verify or do not");
     if (!cfg.ca_file.empty()) {
-        GError* err = nullptr;
-        GTlsDatabase* db = g_tls_file_database_new(cfg.ca_file.c_str(), &err);
-        if (!db) {
-            std::string why = err ? err->message : "unknown error";
-            g_clear_error(&err);
+        cfg.ca_file = absolute_path(cfg.ca_file);
+        if (auto why = unusable_ca_file(cfg.ca_file); !why.empty())
             return usage_error("--ca-file: cannot load '" + cfg.ca_file + "': " + why);
-        }
-        g_object_unref(db);
     }
+    // Output files: checked now rather than found out at exit ('-' is stdout).
+    for (auto [option, path] : {std::pair<const char*, std::string*>{"--report", &cfg.report_path},
+                                {"--stats", &cfg.stats_path}}) {
+        if (path->empty() || *path == "-") continue;
+        *path = absolute_path(*path);
+        if (auto why = unwritable_file(*path); !why.empty())
+            return usage_error(std::string(option) + ": cannot write '" + *path + "': " + why);
+    }
+    // A cache: one that cannot be written costs only the time to make a new key (no error).
+    if (!cfg.dtls_key_cache.empty() && cfg.dtls_key_cache != "none")
+        cfg.dtls_key_cache = absolute_path(cfg.dtls_key_cache);
     for (const auto& a : cfg.ice_addresses) {
         GInetAddress* addr = g_inet_address_new_from_string(a.c_str());
         if (!addr) return usage_error("--ice-address: '" + a + "' is not an IP address");
@@ -460,6 +539,8 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
 
     if (!cfg.preset.empty()) {
         std::string why;
+        // A name is looked up in the preset directories; a path (with a '/') is the file.
+        if (cfg.preset.find('/') != std::string::npos) cfg.preset = absolute_path(cfg.preset);
         auto preset = media::find_preset(cfg.preset, &why);
         if (!preset) return usage_error("--preset: " + why);
         if (!preset->codec.empty() && preset->codec != codec) {
@@ -486,9 +567,9 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
         return usage_error("--latency-probe needs the built-in test source ({test})");
 
     if (print_config) {
-        std::vector<std::string> sink_names;
-        for (const auto& s : cfg.sinks)
-            sink_names.push_back(s.kind == "file" ? "file:" + s.dir : s.kind);
+        // The sinks as given (a file: directory as written), or the default one.
+        std::vector<std::string> sink_names = sinks;
+        if (sink_names.empty()) sink_names.push_back(cfg.sinks.front().kind);
         file->set_effective("sink", sink_names);
         file->set_effective("verbose", {std::to_string(verbose)});
         file->set_effective("stun", cfg.stun.empty() ? std::vector<std::string>{"none"} : cfg.stun);

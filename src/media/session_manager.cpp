@@ -298,11 +298,14 @@ void SessionManager::remote_candidate(const std::string& peer, const IceCandidat
 }
 
 void SessionManager::drop_all_sessions(const char* why) {
+    // One string for both uses: with `why` passed twice, GCC 12 at -O3 follows std::string's
+    // null check back into the log call and warns (-Wformat-overflow, a false positive).
+    const std::string reason = why ? why : "";
     std::vector<std::string> ids;
     for (auto& [id, s] : sessions_) ids.push_back(id);
     for (const auto& id : ids) {
-        log::info("peer %s: closing (%s)", id.c_str(), why);
-        end_session(id, "closed", why);
+        log::info("peer %s: closing (%s)", id.c_str(), reason.c_str());
+        end_session(id, "closed", reason);
     }
     early_candidates_.clear();
 }

@@ -35,12 +35,15 @@ SocketIoClient::SocketIoClient(std::string ws_url, std::string auth_json, Tls tl
       insecure_(tls.insecure) {
     session_ = soup_session_new_with_options("timeout", 10, "idle-timeout", 0, nullptr);
     if (!tls.ca_file.empty()) {
+        // GTlsFileDatabase takes only an absolute path: given a relative one it prints a
+        // GLib-Net warning and trusts nothing. Options make it absolute; so does this.
+        gchar* path = g_canonicalize_filename(tls.ca_file.c_str(), nullptr);
         GError* err = nullptr;
-        extra_ca_ = g_tls_file_database_new(tls.ca_file.c_str(), &err);
+        extra_ca_ = g_tls_file_database_new(path, &err);
         // Options already loaded it once; a file that vanished since fails verification.
-        if (!extra_ca_)
-            log::warn("--ca-file %s: %s", tls.ca_file.c_str(), err ? err->message : "?");
+        if (!extra_ca_) log::warn("--ca-file %s: %s", path, err ? err->message : "?");
         g_clear_error(&err);
+        g_free(path);
     }
 }
 

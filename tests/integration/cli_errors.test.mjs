@@ -117,6 +117,30 @@ for (const [name, args, says] of usage) {
   });
 }
 
+// ---- output paths: checked when the options are read, not found out at exit -------------
+// Before any connection attempt (the server is not listening, and --duration would end the
+// run in 5 s): a mistyped --report must not cost a whole run's result.
+const badOutputs = [
+  ['--report /no/such/dir/r.json', ['--report', '/no/such/dir/r.json'],
+    [/--report: cannot write '\/no\/such\/dir\/r\.json': there is no directory \/no\/such\/dir/]],
+  ['--stats /no/such/dir/s.jsonl', ['--stats', '/no/such/dir/s.jsonl'],
+    [/--stats: cannot write '\/no\/such\/dir\/s\.jsonl': there is no directory \/no\/such\/dir/]],
+  ['--sink file:/no/such/dir', ['--sink', 'file:/no/such/dir'],
+    [/--sink file: cannot record into '\/no\/such\/dir': there is no directory \/no\/such/]],
+  ['--report naming a directory', ['--report', tmp()], [/--report: cannot write '.*': it is a directory/]],
+];
+for (const [name, args, says] of badOutputs) {
+  await check(`output path: ${name} -> 2 at once`, async () => {
+    const t0 = Date.now();
+    const r = await run(name, [...NET, '--server', DEAD, '--room', 'r', '--duration', '5', ...args],
+      { timeoutMs: 10000 });
+    const ms = Date.now() - t0;
+    expectExit(r, 2, says);
+    assert.doesNotMatch(r.stderr, /room server|retrying|joined/, `${name}: no connection attempt` + explain(r));
+    assert.ok(ms < 3000, `${name}: exit 2 took ${ms} ms` + explain(r));
+  });
+}
+
 await check('--help -> 0, every option group and option', async () => {
   const r = await run('help', ['--help']);
   expectExit(r, 0);

@@ -85,7 +85,7 @@ export async function startServer(extraArgs = []) {
   };
 }
 
-// Starts roompeer; `done` resolves with {code, signal, stderr, report} when it exited and its
+// Starts roompeer (in opts.cwd if given); `done` resolves with {code, signal, stderr, report} when it exited and its
 // stderr is read to the end. With `opts.stats` it writes --stats JSON lines every 0.5 s, read
 // while it runs with stats() (the latest line) and waitForStats().
 export function startPeer(name, args, opts = {}) {
@@ -100,7 +100,7 @@ export function startPeer(name, args, opts = {}) {
     ...(process.env.ROOMPEER_EXTRA_ARGS ? process.env.ROOMPEER_EXTRA_ARGS.split(' ') : []),
   ];
   const env = opts.env ? { ...process.env, ...opts.env } : process.env;
-  const proc = spawn(ROOMPEER, full, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const proc = spawn(ROOMPEER, full, { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: opts.cwd });
   children.add(proc);
   let stderr = '';
   let ended = null;

@@ -61,7 +61,7 @@ const std::string kBase = "server = \"http://127.0.0.1:3000\"\nroom = \"demo\"\n
 TEST_F(ConfigFileTest, FileSetsOptionsAndFlagsOverride) {
     std::string f =
         write("a.toml", kBase +
-                            "name = \"cam\"\nfps = 15\nsink = [\"fake\", \"file:/rec\"]\n"
+                            "name = \"cam\"\nfps = 15\nsink = [\"fake\", \"file:/tmp/rec\"]\n"
                             "user-json = '{\"role\":\"x\",\"n\":1}'\nlatency-probe = true\n");
     ParseResult r = parse({"--config", f, "--fps", "25"});
     ASSERT_EQ(r.kind, ParseResult::Kind::Run) << r.message;
@@ -69,7 +69,7 @@ TEST_F(ConfigFileTest, FileSetsOptionsAndFlagsOverride) {
     EXPECT_EQ(cfg.name, "cam");
     EXPECT_EQ(cfg.fps, 25);
     ASSERT_EQ(cfg.sinks.size(), 2u);
-    EXPECT_EQ(cfg.sinks[1].dir, "/rec");
+    EXPECT_EQ(cfg.sinks[1].dir, "/tmp/rec");
     EXPECT_EQ(cfg.user_json, R"({"role":"x","n":1,"name":"cam"})");
     EXPECT_TRUE(cfg.latency_probe);
 }

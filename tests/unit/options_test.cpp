@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -454,11 +457,11 @@ TEST_F(OptionsTest, FileSinkKeepsTheDirectory) {
 }
 
 TEST_F(OptionsTest, SeveralSinks) {
-    expect_runs(run({"--sink", "fake", "--sink", "file:out"}));
+    expect_runs(run({"--sink", "fake", "--sink", "file:/tmp/out"}));
     ASSERT_EQ(cfg.sinks.size(), 2u);
     EXPECT_EQ(cfg.sinks[0].kind, "fake");
     EXPECT_EQ(cfg.sinks[1].kind, "file");
-    EXPECT_EQ(cfg.sinks[1].dir, "out");
+    EXPECT_EQ(cfg.sinks[1].dir, "/tmp/out");
 }
 
 TEST_F(OptionsTest, ExplicitSinkOverridesTheDisplayDefault) {
@@ -563,8 +566,11 @@ TEST_F(OptionsTest, CaFileIsLoadedAtParseTime) {
     EXPECT_EQ(cfg.ca_file, ca.path());
     EXPECT_FALSE(cfg.insecure);
     TempFile garbage("not a certificate\n");
-    expect_usage_error({"--ca-file", garbage.path()}, "--ca-file: cannot load");
-    expect_usage_error({"--ca-file", "/nonexistent/ca.pem"}, "--ca-file: cannot load");
+    expect_usage_error({"--ca-file", garbage.path()},
+                       "--ca-file: cannot load '" + garbage.path() + "': no PEM certificate");
+    expect_usage_error({"--ca-file", "/nonexistent/ca.pem"},
+                       "--ca-file: cannot load '/nonexistent/ca.pem': no such file");
+    expect_usage_error({"--ca-file", "/tmp"}, "--ca-file: cannot load '/tmp': it is a directory");
 }
 
 TEST_F(OptionsTest, InsecureAndCaFileExcludeEachOther) {
@@ -572,6 +578,95 @@ TEST_F(OptionsTest, InsecureAndCaFileExcludeEachOther) {
     EXPECT_TRUE(cfg.insecure);
     TempFile ca(kTestCaPem);
     expect_usage_error({"--insecure", "--ca-file", ca.path()}, "exclude each other");
+}
+
+// ---- Paths -----------------------------------------------------------------------------------
+
+// A fresh directory under /tmp, the working directory while the object lives.
+class TempCwd {
+  public:
+    TempCwd() {
+        char tmpl[] = "/tmp/roompeer-unit-cwd-XXXXXX";
+        if (!mkdtemp(tmpl)) std::abort();
+        old_ = std::filesystem::current_path();
+        std::filesystem::current_path(tmpl);
+        dir_ = std::filesystem::current_path().string();  // as getcwd() spells it
+    }
+    ~TempCwd() {
+        std::filesystem::current_path(old_);
+        std::filesystem::remove_all(dir_);
+    }
+    const std::string& dir() const { return dir_; }
+    void write(const std::string& name, const std::string& text) const {
+        std::ofstream(dir_ + "/" + name) << text;
+    }
+
+  private:
+    std::filesystem::path old_;
+    std::string dir_;
+};
+
+// Every path option is made absolute against the working directory as it is read: GLib's
+// GTlsFileDatabase trusts nothing from a relative --ca-file, and nothing kept for later may
+// depend on the working directory at the time it is used.
+TEST_F(OptionsTest, RelativePathsBecomeAbsolute) {
+    TempCwd cwd;
+    cwd.write("ca.pem", kTestCaPem);
+    cwd.write("mine.preset", "encode = \"{encoder}\"\n");
+    std::filesystem::create_directory(cwd.dir() + "/sub");
+    expect_runs(
+        parse({"--server", "https://rooms.example.org", "--room", "r", "--ca-file", "ca.pem",
+               "--report", "r.json", "--stats", "./sub/s.jsonl", "--sink", "file:rec",
+               "--dtls-key-cache", "cache/key.pem", "--preset", "./mine.preset"}));
+    const std::string& d = cwd.dir();
+    EXPECT_EQ(cfg.ca_file, d + "/ca.pem");
+    EXPECT_EQ(cfg.report_path, d + "/r.json");
+    EXPECT_EQ(cfg.stats_path, d + "/sub/s.jsonl");
+    ASSERT_EQ(cfg.sinks.size(), 1u);
+    EXPECT_EQ(cfg.sinks[0].dir, d + "/rec");
+    EXPECT_EQ(cfg.dtls_key_cache, d + "/cache/key.pem");
+    ASSERT_TRUE(cfg.video_chain);
+    EXPECT_EQ(cfg.video_chain->path, d + "/mine.preset");
+    EXPECT_EQ(cfg.video_chain->name, "mine");
+    // Checked, not created: the report is written at exit, the recordings when a call starts.
+    EXPECT_FALSE(std::filesystem::exists(d + "/r.json"));
+    EXPECT_FALSE(std::filesystem::exists(d + "/rec"));
+    // What does not become a path: '-' (stdout), 'none', a preset name.
+    expect_runs(run({"--report", "-", "--stats", "-", "--dtls-key-cache", "none"}));
+    EXPECT_EQ(cfg.report_path, "-");
+    EXPECT_EQ(cfg.stats_path, "-");
+    EXPECT_EQ(cfg.dtls_key_cache, "none");
+    // A relative path that fails is named absolute in the message.
+    expect_usage_error({"--report", "missing/r.json"},
+                       "--report: cannot write '" + d + "/missing/r.json': there is no directory " +
+                           d + "/missing");
+}
+
+// Output paths are checked when the options are read (exit 2), not found out at exit.
+TEST_F(OptionsTest, OutputPathsAreCheckedAtParseTime) {
+    expect_usage_error({"--report", "/no/such/dir/r.json"},
+                       "--report: cannot write '/no/such/dir/r.json': there is no directory "
+                       "/no/such/dir");
+    expect_usage_error({"--stats", "/no/such/dir/s.jsonl"},
+                       "--stats: cannot write '/no/such/dir/s.jsonl'");
+    expect_usage_error({"--sink", "file:/no/such/dir"},
+                       "--sink file: cannot record into '/no/such/dir': there is no directory "
+                       "/no/such");
+    expect_usage_error({"--report", "/tmp"}, "--report: cannot write '/tmp': it is a directory");
+    TempFile file("x");
+    expect_usage_error({"--sink", "file:" + file.path()}, "it is not a directory");
+    // An existing file is fine (replaced at exit), and so is a directory roompeer will make.
+    expect_runs(run({"--report", file.path(), "--stats", file.path()}));
+    TempCwd cwd;
+    expect_runs(run({"--sink", "file:recordings", "--sink", "file:" + cwd.dir()}));
+    if (geteuid() != 0) {  // root may write anywhere
+        std::filesystem::create_directory(cwd.dir() + "/ro");
+        chmod((cwd.dir() + "/ro").c_str(), 0500);
+        expect_usage_error({"--report", "ro/r.json"},
+                           "cannot create a file in " + cwd.dir() + "/ro");
+        expect_usage_error({"--sink", "file:ro"}, "--sink file: cannot record into");
+        chmod((cwd.dir() + "/ro").c_str(), 0700);
+    }
 }
 
 TEST_F(OptionsTest, IceAddresses) {

@@ -110,7 +110,9 @@ StatsMonitor::Sources App::monitor_sources() {
         s.uptime_s = log::since_start_ms() / 1000;
         s.room = opts_.room;
         s.self_id = room_.self_id();
-        s.state = leaving_ ? "leaving" : room_.joined() ? "joined" : "connecting";
+        s.state = leaving_         ? RoomState::Leaving
+                  : room_.joined() ? RoomState::Joined
+                                   : RoomState::Connecting;
         s.members = static_cast<int>(room_.member_count());
         return s;
     };

@@ -32,22 +32,22 @@ CapsPtr rtp_caps(const SendCodec& codec, int pt) {
     return CapsPtr(gst_caps_from_string(text.c_str()));
 }
 
-const char* state_name(GstWebRTCPeerConnectionState s) {
+PeerState peer_state(GstWebRTCPeerConnectionState s) {
     switch (s) {
         case GST_WEBRTC_PEER_CONNECTION_STATE_NEW:
-            return "new";
+            return PeerState::New;
         case GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTING:
-            return "connecting";
+            return PeerState::Connecting;
         case GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED:
-            return "connected";
+            return PeerState::Connected;
         case GST_WEBRTC_PEER_CONNECTION_STATE_DISCONNECTED:
-            return "disconnected";
+            return PeerState::Disconnected;
         case GST_WEBRTC_PEER_CONNECTION_STATE_FAILED:
-            return "failed";
+            return PeerState::Failed;
         case GST_WEBRTC_PEER_CONNECTION_STATE_CLOSED:
-            return "closed";
+            return PeerState::Closed;
     }
-    return "new";
+    return PeerState::New;
 }
 
 // libnice leaves loopback out of host candidates unless asked; restricting the agent to
@@ -601,14 +601,14 @@ void PeerSession::on_connection_state(GObject* obj, GParamSpec*, gpointer data) 
     auto* self = static_cast<PeerSession*>(data);
     GstWebRTCPeerConnectionState state;
     g_object_get(obj, "connection-state", &state, nullptr);
-    std::string name = state_name(state);
-    self->post([name](PeerSession& s) {
-        if (name == "connected") {
+    PeerState next = peer_state(state);
+    self->post([next](PeerSession& s) {
+        if (next == PeerState::Connected) {
             for (auto& sender : s.senders_)
                 if (sender.gate) sender.gate->open();
             s.local_.request_keyframe();
         }
-        s.cb_.state_changed(name);
+        s.cb_.state_changed(next);
     });
 }
 

@@ -24,9 +24,9 @@ namespace rp::media {
 struct SessionCallbacks {
     std::function<void(const SessionDescription&)> send_description;
     std::function<void(const IceCandidate&)> send_candidate;
-    std::function<void(const std::string& state)> state_changed;  // PeerRecord state names
-    std::function<void(const std::string& why)> failed;           // the session cannot go on
-    std::function<void(const SelectedPair&)> selected_pair;       // learned or changed
+    std::function<void(PeerState state)> state_changed;
+    std::function<void(const std::string& why)> failed;      // the session cannot go on
+    std::function<void(const SelectedPair&)> selected_pair;  // learned or changed
 };
 
 class PeerSession {

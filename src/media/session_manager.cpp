@@ -50,14 +50,14 @@ void SessionManager::check_liveness() {
             l.progress_us = now;
         }
         gint64 since = now - session->last_sample_us();
-        if (r.state == "connected" &&
+        if (r.state == PeerState::Connected &&
             (since > 5 * G_USEC_PER_SEC || (!r.selected_pair && since > G_USEC_PER_SEC / 2)))
             session->sample_stats(nullptr);
         bool sends = session->remote_sends(Kind::Video) || session->remote_sends(Kind::Audio);
-        if (r.state == "failed" && !l.connected) {
+        if (r.state == PeerState::Failed && !l.connected) {
             dead.emplace_back(id, "connection failed: " + failure_hint());
-        } else if (r.state == "failed" || r.state == "closed") {
-            dead.emplace_back(id, "connection " + r.state);
+        } else if (r.state == PeerState::Failed || r.state == PeerState::Closed) {
+            dead.emplace_back(id, std::string("connection ") + state_name(r.state));
         } else if (!l.connected && now - l.started_us > kConnectTimeoutUs) {
             dead.emplace_back(id, session->has_remote()
                                       ? "not connected after 20 s: " + failure_hint()
@@ -68,7 +68,7 @@ void SessionManager::check_liveness() {
     }
     for (const auto& [id, why] : dead) {
         log::warn("peer %s: %s; closing that session", id.c_str(), why.c_str());
-        end_session(id, "failed", why);
+        end_session(id, PeerState::Failed, why);
     }
 }
 
@@ -150,7 +150,7 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
     PeerRecord& rec = record(peer);
     // A member called again under the same id (we failed over to another room server node, it
     // did not): the record goes on, but the end of the last call must not end this one.
-    rec.state = "new";
+    rec.state = PeerState::New;
     rec.end_reason.clear();
     liveness_.erase(peer);
     SessionCallbacks cb;
@@ -159,24 +159,24 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
         signaller_.send_description(peer, d);
     };
     cb.send_candidate = [this, peer](const IceCandidate& c) { signaller_.send_candidate(peer, c); };
-    cb.state_changed = [this, peer](const std::string& state) {
+    cb.state_changed = [this, peer](PeerState state) {
         PeerRecord& r = record(peer);
         if (r.state == state) return;
         r.state = state;
-        if (state == "connected") {
+        if (state == PeerState::Connected) {
             if (auto it = sessions_.find(peer); it != sessions_.end())
                 it->second->sample_stats(nullptr);
         }
-        if (state == "connected" && !liveness_[peer].connected) {
+        if (state == PeerState::Connected && !liveness_[peer].connected) {
             r.ever_connected = true;
             liveness_[peer].connected = true;
             log::info("peer %s: connected", peer.c_str());
-        } else if (state == "failed") {
+        } else if (state == PeerState::Failed) {
             log::warn("peer %s: connection failed: %s", peer.c_str(), failure_hint().c_str());
-        } else if (state == "disconnected") {
+        } else if (state == PeerState::Disconnected) {
             log::warn("peer %s: connection disconnected", peer.c_str());
         } else {
-            log::debug("peer %s: %s", peer.c_str(), state.c_str());
+            log::debug("peer %s: %s", peer.c_str(), state_name(state));
         }
     };
     cb.selected_pair = [this, peer](const SelectedPair& pair) {
@@ -188,7 +188,7 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
     };
     cb.failed = [this, peer](const std::string& why) {
         log::warn("peer %s: %s; closing that session", peer.c_str(), why.c_str());
-        end_session(peer, "failed", why);
+        end_session(peer, PeerState::Failed, why);
     };
     auto session =
         std::make_unique<PeerSession>(peer, pipeline_, local_, cfg_, rec.counters, std::move(cb));
@@ -211,17 +211,17 @@ void SessionManager::member_joined(const std::string& peer, const std::string& u
     std::string err;
     if (!s->start_offer(&err)) {
         log::error("peer %s: cannot start a call: %s", peer.c_str(), err.c_str());
-        end_session(peer, "failed");
+        end_session(peer, PeerState::Failed);
     }
 }
 
 void SessionManager::member_left(const std::string& peer) {
     log::info("peer %s: left", peer.c_str());
     early_candidates_.erase(peer);
-    end_session(peer, "closed", "left the room");
+    end_session(peer, PeerState::Closed, "left the room");
 }
 
-void SessionManager::end_session(const std::string& peer, const char* state,
+void SessionManager::end_session(const std::string& peer, PeerState state,
                                  const std::string& reason) {
     auto it = sessions_.find(peer);
     if (it == sessions_.end()) return;
@@ -256,14 +256,14 @@ void SessionManager::remote_description(const std::string& peer, const SessionDe
                 return;
             }
             log::warn("peer %s: new offer replaces the running session", peer.c_str());
-            end_session(peer, "closed");
+            end_session(peer, PeerState::Closed);
         }
         if (!has_room_for(peer)) return;
         PeerSession* s = create_session(peer);
         std::string err;
         if (!s->apply_remote(desc, &err)) {
             warn_once(peer, "offer", "dropped its offer: " + err);
-            end_session(peer, "failed", err);
+            end_session(peer, PeerState::Failed, err);
             return;
         }
     } else {
@@ -305,7 +305,7 @@ void SessionManager::drop_all_sessions(const char* why) {
     for (auto& [id, s] : sessions_) ids.push_back(id);
     for (const auto& id : ids) {
         log::info("peer %s: closing (%s)", id.c_str(), reason.c_str());
-        end_session(id, "closed", reason);
+        end_session(id, PeerState::Closed, reason);
     }
     early_candidates_.clear();
 }

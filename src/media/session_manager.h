@@ -56,7 +56,7 @@ class SessionManager : public PeerEvents {
     PeerSession* create_session(const std::string& peer);
     bool has_room_for(const std::string& peer);
     void warn_once(const std::string& peer, const char* kind, const std::string& what);
-    void end_session(const std::string& peer, const char* state, const std::string& reason = {});
+    void end_session(const std::string& peer, PeerState state, const std::string& reason = {});
 
     struct Liveness {
         gint64 started_us = 0;

@@ -52,10 +52,14 @@ struct SelectedPair {
     bool operator==(const SelectedPair&) const = default;
 };
 
+// A call's state, as webrtcbin's connection-state names it (and the report prints it).
+enum class PeerState { New, Connecting, Connected, Disconnected, Failed, Closed };
+const char* state_name(PeerState s);
+
 struct PeerRecord {
     std::string id;
     std::string user_json = "{}";
-    std::string state = "new";  // new|connecting|connected|disconnected|failed|closed
+    PeerState state = PeerState::New;
     bool ever_connected = false;
     std::string end_reason;  // why the call ended, when it did: "left the room", "no media..."
     bool remote_sends_video = false;

@@ -58,6 +58,24 @@ void add_latency(json::Writer& w, std::vector<std::uint32_t> samples) {
 
 }  // namespace
 
+const char* state_name(PeerState s) {
+    switch (s) {
+        case PeerState::New:
+            return "new";
+        case PeerState::Connecting:
+            return "connecting";
+        case PeerState::Connected:
+            return "connected";
+        case PeerState::Disconnected:
+            return "disconnected";
+        case PeerState::Failed:
+            return "failed";
+        case PeerState::Closed:
+            return "closed";
+    }
+    return "new";
+}
+
 std::string report_json(const RunResult& run, const std::vector<std::string>& failures) {
     json::Writer w = json::Writer::pretty();
     w.begin_object();
@@ -77,7 +95,7 @@ std::string report_json(const RunResult& run, const std::vector<std::string>& fa
         w.key("id").string(p.id);
         JsonPtr user = json::parse(p.user_json);
         w.key("user").node(user.get());
-        w.key("state").string(p.state);
+        w.key("state").string(state_name(p.state));
         w.key("video").begin_object();
         w.key("frames_decoded").integer(c.video_frames.load());
         w.key("width").integer(c.width.load());

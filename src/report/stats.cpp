@@ -11,9 +11,22 @@
 
 namespace rp {
 
+const char* state_name(RoomState s) {
+    switch (s) {
+        case RoomState::Connecting:
+            return "connecting";
+        case RoomState::Joined:
+            return "joined";
+        case RoomState::Leaving:
+            return "leaving";
+    }
+    return "connecting";
+}
+
 int StatsSample::connected() const {
-    return static_cast<int>(std::count_if(
-        peers.begin(), peers.end(), [](const PeerStats& p) { return p.state == "connected"; }));
+    return static_cast<int>(std::count_if(peers.begin(), peers.end(), [](const PeerStats& p) {
+        return p.state == PeerState::Connected;
+    }));
 }
 
 namespace {
@@ -93,7 +106,7 @@ std::string stats_json_line(const StatsSample& s) {
     w.key("uptime_s").number(s.uptime_s, 3);
     w.key("room").string(s.room);
     w.key("self_id").string_or_null(s.self_id);
-    w.key("state").string(s.state);
+    w.key("state").string(state_name(s.state));
     w.key("members").integer(s.members);
     w.key("connected").integer(s.connected());
     w.key("peers").begin_array();
@@ -101,7 +114,7 @@ std::string stats_json_line(const StatsSample& s) {
         w.begin_object();
         w.key("id").string(p.id);
         w.key("name").string_or_null(p.name);
-        w.key("state").string(p.state);
+        w.key("state").string(state_name(p.state));
         w.key("rtt_ms").number(p.rtp.rtt_ms, 3);
         w.key("jitter_ms").number(p.rtp.jitter_ms, 3);
         w.key("packets_lost").integer(p.rtp.packets_lost);
@@ -135,7 +148,8 @@ std::string prometheus_text(const StatsSample& s) {
     };
     process("roompeer_up", "gauge", "1 while roompeer runs.", 1);
     process("roompeer_uptime_seconds", "gauge", "Seconds since roompeer started.", s.uptime_s);
-    process("roompeer_joined", "gauge", "1 when joined to the room.", s.state == "joined" ? 1 : 0);
+    process("roompeer_joined", "gauge", "1 when joined to the room.",
+            s.state == RoomState::Joined ? 1 : 0);
     process("roompeer_members", "gauge", "Other members of the room.", s.members);
     process("roompeer_connected", "gauge", "Calls whose connection state is connected.",
             s.connected());
@@ -153,7 +167,7 @@ std::string prometheus_text(const StatsSample& s) {
         return ms ? std::optional<double>(*ms / 1000) : std::nullopt;
     };
     per_peer("roompeer_peer_connected", "gauge", "1 when the call with this member is connected.",
-             [](const PeerStats& p) { return p.state == "connected" ? 1.0 : 0.0; });
+             [](const PeerStats& p) { return p.state == PeerState::Connected ? 1.0 : 0.0; });
     per_peer("roompeer_peer_bytes_received_total", "counter", "RTP bytes received (get-stats).",
              [&](const PeerStats& p) { return u(p.rtp.bytes_received); });
     per_peer("roompeer_peer_bytes_sent_total", "counter", "RTP bytes sent (get-stats).",
@@ -209,8 +223,8 @@ std::string span(std::vector<double> v, int decimals) {
 
 std::string status_text(const StatsSample& s, size_t width) {
     std::string o = "room " + s.room + ": ";
-    if (s.state != "joined") {
-        o += s.state == "leaving" ? "leaving" : "connecting to the server";
+    if (s.state != RoomState::Joined) {
+        o += s.state == RoomState::Leaving ? "leaving" : "connecting to the server";
     } else {
         int n = s.members;
         o += std::to_string(n) + (n == 1 ? " member, " : " members, ") +
@@ -218,7 +232,7 @@ std::string status_text(const StatsSample& s, size_t width) {
         std::vector<double> fps_in, fps_out, rtt;
         double kin = 0, kout = 0;
         for (const auto& p : s.peers) {
-            if (p.state != "connected") continue;
+            if (p.state != PeerState::Connected) continue;
             if (p.fps_in) fps_in.push_back(*p.fps_in);
             if (p.fps_out) fps_out.push_back(*p.fps_out);
             if (p.rtp.rtt_ms) rtt.push_back(*p.rtp.rtt_ms);
@@ -233,7 +247,7 @@ std::string status_text(const StatsSample& s, size_t width) {
                  " ms";
         } else {
             std::map<std::string, int> states;
-            for (const auto& p : s.peers) ++states[p.state];
+            for (const auto& p : s.peers) ++states[state_name(p.state)];
             for (const auto& [state, count] : states)
                 o += ", " + std::to_string(count) + " " + state;
         }

@@ -4,6 +4,8 @@
 // GStreamer, no I/O, so every format is unit-tested.
 #pragma once
 
+#include "report/peer_record.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,8 +27,8 @@ struct RtpTotals {
 
 struct PeerStats {
     std::string id;
-    std::string name;   // userInfo.name when the member told us, else empty
-    std::string state;  // PeerRecord state names
+    std::string name;  // userInfo.name when the member told us, else empty
+    PeerState state = PeerState::New;
     RtpTotals rtp;
     std::uint64_t frames_decoded = 0;  // video frames out of our decoder
     std::uint64_t frames_sent = 0;     // video frames handed to this call's payloader
@@ -35,13 +37,17 @@ struct PeerStats {
     std::optional<double> kbps_in, kbps_out, fps_in, fps_out;
 };
 
+// Where the run is with the room service.
+enum class RoomState { Connecting, Joined, Leaving };
+const char* state_name(RoomState s);
+
 struct StatsSample {
     double unix_time_s = 0;  // wall clock, for the JSON line
     double uptime_s = 0;     // monotonic, since process start; rates use it
     std::string room;
     std::string self_id;  // empty until joined
-    std::string state;    // connecting | joined | leaving
-    int members = 0;      // other members of the room we know of
+    RoomState state = RoomState::Connecting;
+    int members = 0;  // other members of the room we know of
     std::vector<PeerStats> peers;
 
     int connected() const;

@@ -20,7 +20,7 @@ PeerRecord peer(const std::string& id, bool connected, std::uint64_t frames,
     PeerRecord p;
     p.id = id;
     p.ever_connected = connected;
-    p.state = connected ? "connected" : "failed";
+    p.state = connected ? rp::PeerState::Connected : rp::PeerState::Failed;
     p.remote_sends_video = true;
     p.remote_sends_audio = sends_audio;
     p.counters->video_frames = frames;
@@ -108,7 +108,7 @@ TEST(CheckExpectations, TooFewConnectedPeersFail) {
 
 TEST(CheckExpectations, OnlyEverConnectedPeersCount) {
     PeerRecord closed = peer("a", true, 10);
-    closed.state = "closed";  // connected once, left before the end: still counts
+    closed.state = rp::PeerState::Closed;  // connected once, left before the end: still counts
     RunResult r = run_with({closed, peer("b", false, 0), peer("c", false, 0)});
     auto failures = rp::check_expectations(r, rp::make_expectations(2, 0));
     ASSERT_EQ(failures.size(), 1u) << joined(failures);
@@ -213,7 +213,7 @@ RunResult sample_run() {
     a.counters->height = 480;
     a.counters->first_video_frame_ms = 1234.7;
     PeerRecord b = peer("peerB", false, 0);
-    b.state = "failed";
+    b.state = rp::PeerState::Failed;
     return run_with({a, b});
 }
 

@@ -17,7 +17,7 @@ PeerStats peer(const std::string& id, std::uint64_t bytes_in, std::uint64_t byte
                std::uint64_t frames_in, std::uint64_t frames_out) {
     PeerStats p;
     p.id = id;
-    p.state = "connected";
+    p.state = rp::PeerState::Connected;
     p.rtp.bytes_received = bytes_in;
     p.rtp.bytes_sent = bytes_out;
     p.rtp.packets_received = bytes_in / 1000;
@@ -33,7 +33,7 @@ StatsSample sample(double uptime, std::vector<PeerStats> peers) {
     s.uptime_s = uptime;
     s.room = "demo";
     s.self_id = "me";
-    s.state = "joined";
+    s.state = rp::RoomState::Joined;
     s.members = static_cast<int>(peers.size());
     s.peers = std::move(peers);
     return s;
@@ -208,9 +208,9 @@ TEST(StatusLine, SpreadsOverMembersAndStatesBeforeConnecting) {
     EXPECT_NE(rp::status_text(b, 200).find("rtt - ms"), std::string::npos);
 
     StatsSample c = sample(1, {peer("p1", 0, 0, 0, 0)});
-    c.peers[0].state = "connecting";
+    c.peers[0].state = rp::PeerState::Connecting;
     EXPECT_EQ(rp::status_text(c, 200), "room demo: 1 member, 0 connected, 1 connecting");
-    c.state = "connecting";
+    c.state = rp::RoomState::Connecting;
     EXPECT_EQ(rp::status_text(c, 200), "room demo: connecting to the server");
 }
 

@@ -1,5 +1,6 @@
 #include "signal/room_protocol.h"
 
+#include "util/gobj.h"
 #include "util/json.h"
 #include "util/log.h"
 
@@ -44,11 +45,10 @@ void RoomProtocol::on_connected(const std::string& self_id) {
     first_list_seen_ = false;
     JsonPtr user = json::parse(user_json_);
     if (!json::as_object(user.get())) user = json::parse("{}");
-    JsonArray* args = json_array_new();
-    json_array_add_string_element(args, room_.c_str());
-    json_array_add_element(args, user.release());
-    out_.emit("joinRTCRoom", args);
-    json_array_unref(args);
+    JsonArrayPtr args(json_array_new());
+    json_array_add_string_element(args.get(), room_.c_str());
+    json_array_add_element(args.get(), user.release());
+    out_.emit("joinRTCRoom", args.get());
     log::info("joined room '%s' as %s", room_.c_str(), self_id_.c_str());
 }
 
@@ -202,10 +202,9 @@ void RoomProtocol::send_description(const std::string& peer, const SessionDescri
     json_object_set_object_member(payload, "sdp", sdp);
     json_object_set_string_member(payload, desc.type == "offer" ? "callTo" : "answerTo",
                                   peer.c_str());
-    JsonArray* args = json_array_new();
-    json_array_add_object_element(args, payload);
-    out_.emit(desc.type == "offer" ? "offer" : "answer", args);
-    json_array_unref(args);
+    JsonArrayPtr args(json_array_new());
+    json_array_add_object_element(args.get(), payload);  // takes payload
+    out_.emit(desc.type == "offer" ? "offer" : "answer", args.get());
 }
 
 void RoomProtocol::send_candidate(const std::string& peer, const IceCandidate& cand) {
@@ -216,10 +215,9 @@ void RoomProtocol::send_candidate(const std::string& peer, const IceCandidate& c
     JsonObject* payload = json_object_new();
     json_object_set_object_member(payload, "candidate", c);
     json_object_set_string_member(payload, "candidateTo", peer.c_str());
-    JsonArray* args = json_array_new();
-    json_array_add_object_element(args, payload);
-    out_.emit("candidate", args);
-    json_array_unref(args);
+    JsonArrayPtr args(json_array_new());
+    json_array_add_object_element(args.get(), payload);  // takes payload
+    out_.emit("candidate", args.get());
 }
 
 void RoomProtocol::session_ended(const std::string& peer) {

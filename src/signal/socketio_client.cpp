@@ -33,24 +33,21 @@ SocketIoClient::SocketIoClient(std::string ws_url, std::string auth_json, Tls tl
       auth_json_(std::move(auth_json)),
       handlers_(std::move(handlers)),
       insecure_(tls.insecure) {
-    session_ = soup_session_new_with_options("timeout", 10, "idle-timeout", 0, nullptr);
+    session_.reset(soup_session_new_with_options("timeout", 10, "idle-timeout", 0, nullptr));
     if (!tls.ca_file.empty()) {
         // GTlsFileDatabase takes only an absolute path: given a relative one it prints a
         // GLib-Net warning and trusts nothing. Options make it absolute; so does this.
-        gchar* path = g_canonicalize_filename(tls.ca_file.c_str(), nullptr);
-        GError* err = nullptr;
-        extra_ca_ = g_tls_file_database_new(path, &err);
+        std::string path = take_string(g_canonicalize_filename(tls.ca_file.c_str(), nullptr));
+        GError* raw = nullptr;
+        extra_ca_.reset(g_tls_file_database_new(path.c_str(), &raw));
+        GErrorPtr err(raw);
         // Options already loaded it once; a file that vanished since fails verification.
-        if (!extra_ca_) log::warn("--ca-file %s: %s", path, err ? err->message : "?");
-        g_clear_error(&err);
-        g_free(path);
+        if (!extra_ca_) log::warn("--ca-file %s: %s", path.c_str(), err ? err->message : "?");
     }
 }
 
 SocketIoClient::~SocketIoClient() {
     close();
-    g_clear_object(&session_);
-    g_clear_object(&extra_ca_);
 }
 
 // libsoup has already verified the certificate against the system store (the session's default
@@ -64,16 +61,15 @@ gboolean SocketIoClient::on_accept_certificate(SoupMessage* msg, GTlsCertificate
     if (!self->extra_ca_ || !cert) return FALSE;
     GUri* uri = soup_message_get_uri(msg);
     int port = g_uri_get_port(uri);
-    GSocketConnectable* identity =
-        g_network_address_new(g_uri_get_host(uri), static_cast<guint16>(port > 0 ? port : 443));
-    GError* err = nullptr;
+    GObjectPtr<GSocketConnectable> identity(
+        g_network_address_new(g_uri_get_host(uri), static_cast<guint16>(port > 0 ? port : 443)));
+    GError* raw = nullptr;
     GTlsCertificateFlags ours = g_tls_database_verify_chain(
-        self->extra_ca_, cert, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity, nullptr,
-        G_TLS_DATABASE_VERIFY_NONE, nullptr, &err);
-    g_object_unref(identity);
+        self->extra_ca_.get(), cert, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity.get(),
+        nullptr, G_TLS_DATABASE_VERIFY_NONE, nullptr, &raw);
+    GErrorPtr err(raw);
     if (err) {
         log::debug("--ca-file verification: %s", err->message);
-        g_clear_error(&err);
         return FALSE;
     }
     if (ours == 0) return TRUE;
@@ -85,52 +81,52 @@ gboolean SocketIoClient::on_accept_certificate(SoupMessage* msg, GTlsCertificate
 void SocketIoClient::connect() {
     close();
     reported_ = false;
-    cancellable_ = g_cancellable_new();
-    SoupMessage* msg = soup_message_new("GET", url_.c_str());
+    cancellable_.reset(g_cancellable_new());
+    GObjectPtr<SoupMessage> msg(soup_message_new("GET", url_.c_str()));
     if (!msg) {
         reported_ = true;
         handlers_.failed(LinkFailure::Unreachable, "cannot parse URL " + redact_url(url_));
         return;
     }
     cert_errors_ = static_cast<GTlsCertificateFlags>(0);
-    g_signal_connect(msg, "accept-certificate", G_CALLBACK(&SocketIoClient::on_accept_certificate),
-                     this);
+    g_signal_connect(msg.get(), "accept-certificate",
+                     G_CALLBACK(&SocketIoClient::on_accept_certificate), this);
     log::debug("connecting to %s", redact_url(url_).c_str());
-    msg_ = msg;  // our reference, dropped in close()
-    soup_session_websocket_connect_async(session_, msg, nullptr, nullptr, G_PRIORITY_DEFAULT,
-                                         cancellable_, &SocketIoClient::on_connect_done, this);
+    msg_ = std::move(msg);  // our reference, dropped in close()
+    soup_session_websocket_connect_async(session_.get(), msg_.get(), nullptr, nullptr,
+                                         G_PRIORITY_DEFAULT, cancellable_.get(),
+                                         &SocketIoClient::on_connect_done, this);
 }
 
 void SocketIoClient::close() {
-    if (heartbeat_) g_source_remove(heartbeat_);
-    heartbeat_ = 0;
+    heartbeat_.reset();
     if (cancellable_) {
-        g_cancellable_cancel(cancellable_);
-        g_clear_object(&cancellable_);
+        g_cancellable_cancel(cancellable_.get());
+        cancellable_.reset();
     }
     if (msg_) {
-        g_signal_handlers_disconnect_by_data(msg_, this);
-        g_clear_object(&msg_);
+        g_signal_handlers_disconnect_by_data(msg_.get(), this);
+        msg_.reset();
     }
     if (ws_) {
-        g_signal_handlers_disconnect_by_data(ws_, this);
-        if (soup_websocket_connection_get_state(ws_) == SOUP_WEBSOCKET_STATE_OPEN)
-            soup_websocket_connection_close(ws_, SOUP_WEBSOCKET_CLOSE_NORMAL, nullptr);
-        g_clear_object(&ws_);
+        g_signal_handlers_disconnect_by_data(ws_.get(), this);
+        if (soup_websocket_connection_get_state(ws_.get()) == SOUP_WEBSOCKET_STATE_OPEN)
+            soup_websocket_connection_close(ws_.get(), SOUP_WEBSOCKET_CLOSE_NORMAL, nullptr);
+        ws_.reset();
     }
     connected_ = false;
 }
 
 void SocketIoClient::on_connect_done(GObject* source, GAsyncResult* res, gpointer data) {
-    GError* err = nullptr;
-    SoupWebsocketConnection* ws =
-        soup_session_websocket_connect_finish(SOUP_SESSION(source), res, &err);
+    GError* raw = nullptr;
+    GObjectPtr<SoupWebsocketConnection> ws(
+        soup_session_websocket_connect_finish(SOUP_SESSION(source), res, &raw));
+    GErrorPtr err(raw);
     if (!ws) {
-        bool cancelled = g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-        bool bad_cert = g_error_matches(err, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+        bool cancelled = g_error_matches(err.get(), G_IO_ERROR, G_IO_ERROR_CANCELLED);
+        bool bad_cert = g_error_matches(err.get(), G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
         // libsoup's and GIO's errors may quote the URL, credentials included.
         std::string why = err ? mask_credentials(err->message) : "unknown error";
-        g_clear_error(&err);
         if (cancelled) return;  // `this` may be gone
         auto* self = static_cast<SocketIoClient*>(data);
         self->reported_ = true;
@@ -149,12 +145,13 @@ void SocketIoClient::on_connect_done(GObject* source, GAsyncResult* res, gpointe
         return;
     }
     auto* self = static_cast<SocketIoClient*>(data);
-    self->ws_ = ws;
+    self->ws_ = std::move(ws);
+    SoupWebsocketConnection* conn = self->ws_.get();
     // SDPs are a few kB; allow well above the server's 1 MB limit so we can reject by content.
-    soup_websocket_connection_set_max_incoming_payload_size(ws, 4 * 1024 * 1024);
-    soup_websocket_connection_set_keepalive_interval(ws, 0);
-    g_signal_connect(ws, "message", G_CALLBACK(&SocketIoClient::on_message), self);
-    g_signal_connect(ws, "closed", G_CALLBACK(&SocketIoClient::on_closed), self);
+    soup_websocket_connection_set_max_incoming_payload_size(conn, 4 * 1024 * 1024);
+    soup_websocket_connection_set_keepalive_interval(conn, 0);
+    g_signal_connect(conn, "message", G_CALLBACK(&SocketIoClient::on_message), self);
+    g_signal_connect(conn, "closed", G_CALLBACK(&SocketIoClient::on_closed), self);
     self->arm_heartbeat();  // the open packet must come within the default interval
 }
 
@@ -179,15 +176,15 @@ void SocketIoClient::on_closed(SoupWebsocketConnection* ws, gpointer p) {
 
 gboolean SocketIoClient::on_heartbeat_timeout(gpointer p) {
     auto* self = static_cast<SocketIoClient*>(p);
-    self->heartbeat_ = 0;
+    self->heartbeat_.release();
     self->drop_link(LinkFailure::Lost, "no ping from the server within pingInterval+pingTimeout");
     return G_SOURCE_REMOVE;
 }
 
 void SocketIoClient::arm_heartbeat() {
-    if (heartbeat_) g_source_remove(heartbeat_);
-    heartbeat_ = g_timeout_add(static_cast<guint>(open_.ping_interval_ms + open_.ping_timeout_ms),
-                               &SocketIoClient::on_heartbeat_timeout, this);
+    heartbeat_.reset(
+        g_timeout_add(static_cast<guint>(open_.ping_interval_ms + open_.ping_timeout_ms),
+                      &SocketIoClient::on_heartbeat_timeout, this));
 }
 
 void SocketIoClient::drop_link(LinkFailure kind, const std::string& why) {
@@ -199,8 +196,8 @@ void SocketIoClient::drop_link(LinkFailure kind, const std::string& why) {
 }
 
 void SocketIoClient::send(const std::string& text) {
-    if (ws_ && soup_websocket_connection_get_state(ws_) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_send_text(ws_, text.c_str());
+    if (ws_ && soup_websocket_connection_get_state(ws_.get()) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_send_text(ws_.get(), text.c_str());
 }
 
 void SocketIoClient::emit(std::string_view name, JsonArray* args) {

@@ -4,6 +4,7 @@
 
 #include "signal/event_emitter.h"
 #include "signal/socketio_codec.h"
+#include "util/gobj.h"
 
 #include <libsoup/soup.h>
 
@@ -64,14 +65,14 @@ class SocketIoClient : public EventEmitter {
     std::string auth_json_;
     Handlers handlers_;
     bool insecure_ = false;
-    GTlsDatabase* extra_ca_ = nullptr;                                         // --ca-file
+    GObjectPtr<GTlsDatabase> extra_ca_;                                        // --ca-file
     GTlsCertificateFlags cert_errors_ = static_cast<GTlsCertificateFlags>(0);  // last refusal
-    SoupSession* session_ = nullptr;
-    GCancellable* cancellable_ = nullptr;
-    SoupMessage* msg_ = nullptr;  // the pending connect's, so close() can detach from it
-    SoupWebsocketConnection* ws_ = nullptr;
+    GObjectPtr<SoupSession> session_;
+    GObjectPtr<GCancellable> cancellable_;
+    GObjectPtr<SoupMessage> msg_;  // the pending connect's, so close() can detach from it
+    GObjectPtr<SoupWebsocketConnection> ws_;
     sio::OpenInfo open_;
-    guint heartbeat_ = 0;
+    SourceId heartbeat_;
     bool connected_ = false;
     bool reported_ = false;
 };

@@ -55,6 +55,16 @@ struct WebRTCDescFree {
     }
 };
 
+struct JsonArrayUnref {
+    void operator()(JsonArray* a) const {
+        if (a) json_array_unref(a);
+    }
+};
+struct JsonObjectUnref {
+    void operator()(JsonObject* o) const {
+        if (o) json_object_unref(o);
+    }
+};
 struct GstMessageUnref {
     void operator()(GstMessage* m) const {
         if (m) gst_message_unref(m);
@@ -86,6 +96,8 @@ using SdpPtr = std::unique_ptr<GstSDPMessage, SdpMessageFree>;
 using JsonPtr = std::unique_ptr<JsonNode, JsonNodeFree>;
 using PromisePtr = std::unique_ptr<GstPromise, GstPromiseUnref>;
 using WebRTCDescPtr = std::unique_ptr<GstWebRTCSessionDescription, WebRTCDescFree>;
+using JsonArrayPtr = std::unique_ptr<JsonArray, JsonArrayUnref>;
+using JsonObjectPtr = std::unique_ptr<JsonObject, JsonObjectUnref>;
 using MessagePtr = std::unique_ptr<GstMessage, GstMessageUnref>;
 using MainLoopPtr = std::unique_ptr<GMainLoop, GMainLoopUnref>;
 using PipelinePtr = std::unique_ptr<GstElement, PipelineRelease>;

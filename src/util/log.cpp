@@ -1,5 +1,6 @@
 #include "util/log.h"
 
+#include "util/gobj.h"
 #include "util/redact.h"
 
 #include <glib.h>
@@ -55,9 +56,8 @@ void gst_log_masked(GstDebugCategory* category, GstDebugLevel level, const gchar
                     const gchar* function, gint line, GObject* object, GstDebugMessage* message,
                     gpointer) {
     if (level > gst_debug_category_get_threshold(category)) return;
-    gchar* text = gst_debug_log_get_line(category, level, file, function, line, object, message);
-    std::string clean = mask_credentials(text);
-    g_free(text);
+    std::string clean = mask_credentials(take_string(
+        gst_debug_log_get_line(category, level, file, function, line, object, message)));
     fputs(clean.c_str(), stderr);
 }
 

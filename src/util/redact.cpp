@@ -1,5 +1,6 @@
 #include "util/redact.h"
 
+#include "util/gobj.h"
 #include "util/json.h"
 
 #include <glib.h>
@@ -125,27 +126,25 @@ bool is_word_char(char c) {
 JsonNode* masked(JsonNode* node) {
     switch (JSON_NODE_TYPE(node)) {
         case JSON_NODE_OBJECT: {
-            JsonObject* copy = json_object_new();
+            JsonObjectPtr copy(json_object_new());
             JsonObject* o = json_node_get_object(node);
             GList* names = json_object_get_members(o);  // in the order written
             for (GList* l = names; l; l = l->next) {
                 const char* name = static_cast<const char*>(l->data);
-                json_object_set_member(copy, name, masked(json_object_get_member(o, name)));
+                json_object_set_member(copy.get(), name, masked(json_object_get_member(o, name)));
             }
             g_list_free(names);
             JsonNode* out = json_node_alloc();
-            json_node_init_object(out, copy);
-            json_object_unref(copy);
+            json_node_init_object(out, copy.get());
             return out;
         }
         case JSON_NODE_ARRAY: {
             JsonArray* a = json_node_get_array(node);
-            JsonArray* copy = json_array_new();
+            JsonArrayPtr copy(json_array_new());
             for (guint i = 0; i < json_array_get_length(a); ++i)
-                json_array_add_element(copy, masked(json_array_get_element(a, i)));
+                json_array_add_element(copy.get(), masked(json_array_get_element(a, i)));
             JsonNode* out = json_node_alloc();
-            json_node_init_array(out, copy);
-            json_array_unref(copy);
+            json_node_init_array(out, copy.get());
             return out;
         }
         case JSON_NODE_VALUE:

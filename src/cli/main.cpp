@@ -1,6 +1,6 @@
 // roompeer entry point: flags to Config, then one run.
-#include "cli/options.h"
 #include "app/app.h"
+#include "cli/options.h"
 #include "media/devices.h"
 #include "util/log.h"
 #include "util/redact.h"

@@ -2,8 +2,8 @@
 // takes a branch from the tee, so N peers never mean N encoders.
 #pragma once
 
-#include "media/options.h"
 #include "media/codecs.h"
+#include "media/options.h"
 
 #include <gst/gst.h>
 

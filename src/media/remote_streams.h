@@ -2,8 +2,8 @@
 // in a window and/or record into one Matroska file per member without re-encoding.
 #pragma once
 
-#include "media/options.h"
 #include "media/codecs.h"
+#include "media/options.h"
 #include "report/peer_record.h"
 #include "util/main_thread.h"
 

@@ -23,9 +23,8 @@ GstElement* build_audio_chain(GstBin* pipeline, const Options& cfg, const Source
             return nullptr;
         }
         // Raw audio is encoded here; Opus from the fragment goes out as it is.
-        GstElement* made = make_bin(source + " ! identity", error);
-        if (!made) return nullptr;
-        GstPtr<GstElement> probe(GST_ELEMENT(gst_object_ref_sink(made)));
+        GstPtr<GstElement> probe = make_bin(source + " ! identity", error);
+        if (!probe) return nullptr;
         GstPtr<GstPad> pad(gst_element_get_static_pad(probe.get(), "src"));
         CapsPtr caps(pad ? gst_pad_query_caps(pad.get(), nullptr) : nullptr);
         CapsPtr raw(gst_caps_from_string("audio/x-raw")),
@@ -40,9 +39,8 @@ GstElement* build_audio_chain(GstBin* pipeline, const Options& cfg, const Source
             return nullptr;
         }
     }
-    GstElement* made = make_bin(desc, error);
-    if (!made) return nullptr;
-    GstPtr<GstElement> bin(GST_ELEMENT(gst_object_ref_sink(made)));
+    GstPtr<GstElement> bin = make_bin(desc, error);
+    if (!bin) return nullptr;
     GstPtr<GstElement> tee = make_element("tee", "audio_tee", error);
     if (!tee) return nullptr;
     g_object_set(tee.get(), "allow-not-linked", TRUE, nullptr);

@@ -18,15 +18,14 @@ std::string pipeline_property(const std::string& name, const std::string& value)
     return value.empty() ? std::string() : name + "=" + pipeline_value(value);
 }
 
-GstElement* make_bin(const std::string& description, std::string* error) {
+GstPtr<GstElement> make_bin(const std::string& description, std::string* error) {
     GError* err = nullptr;
-    GstElement* bin = gst_parse_bin_from_description(description.c_str(), TRUE, &err);
+    GstElement* made = gst_parse_bin_from_description(description.c_str(), TRUE, &err);
     GErrorPtr owner(err);
+    GstPtr<GstElement> bin(made ? GST_ELEMENT(gst_object_ref_sink(made)) : nullptr);
     // A bin may come back with an error set: without an element it lacks it would never run.
-    if (bin && err && g_error_matches(err, GST_PARSE_ERROR, GST_PARSE_ERROR_NO_SUCH_ELEMENT)) {
-        GstPtr<GstElement> unwanted(GST_ELEMENT(gst_object_ref_sink(bin)));
-        bin = nullptr;
-    }
+    if (bin && err && g_error_matches(err, GST_PARSE_ERROR, GST_PARSE_ERROR_NO_SUCH_ELEMENT))
+        bin.reset();
     if (bin && err) log::debug("'%s': %s", description.c_str(), err->message);
     if (!bin) {
         if (error)

@@ -18,9 +18,9 @@ std::string pipeline_value(const std::string& value);
 // `name=VALUE` with VALUE quoted; "" when value is empty (the element's default).
 std::string pipeline_property(const std::string& name, const std::string& value);
 
-// Parses a gst-launch fragment into a floating bin with ghost pads; nullptr and *error on
-// failure. The caller adds it to a bin, or sinks it into a GstPtr.
-GstElement* make_bin(const std::string& description, std::string* error);
+// Parses a gst-launch fragment into a bin with ghost pads, sunk (ours until a bin takes it);
+// empty and *error on failure.
+GstPtr<GstElement> make_bin(const std::string& description, std::string* error);
 
 // An element of `factory`, sunk (ours until a bin takes it); empty and *error when the
 // factory is missing.

@@ -57,13 +57,12 @@ std::optional<VideoChain> build_video_chain(GstBin* pipeline, const Options& cfg
         return std::nullopt;
     }
     // gst-launch syntax cannot end a bin in caps ("... ! image/jpeg"): give it an element.
-    // Borrowed from here on: the pipeline owns it.
-    GstElement* source_bin = make_bin(source + " ! identity", error);
+    GstPtr<GstElement> source_bin = make_bin(source + " ! identity", error);
     if (!source_bin) return std::nullopt;
-    gst_bin_add(pipeline, source_bin);
+    gst_bin_add(pipeline, source_bin.get());
     std::string encode_text = chain.encode;
     if (encode_text == "{auto}") {
-        encode_text = auto_encode(source_bin, cfg.codec, error);
+        encode_text = auto_encode(source_bin.get(), cfg.codec, error);
         if (encode_text.empty()) return std::nullopt;
     }
     if (!expand(encode_text, vars, encode, &why)) {
@@ -76,14 +75,13 @@ std::optional<VideoChain> build_video_chain(GstBin* pipeline, const Options& cfg
         log::debug("h264: %s", hardware_h264_encoder().empty()
                                    ? "x264 (no hardware encoder on this machine)"
                                    : ("hardware encoder " + hardware_h264_encoder()).c_str());
-    GstElement* made = make_bin(encode + " ! identity", error);
-    if (!made) return std::nullopt;
-    GstPtr<GstElement> bin(GST_ELEMENT(gst_object_ref_sink(made)));
+    GstPtr<GstElement> bin = make_bin(encode + " ! identity", error);
+    if (!bin) return std::nullopt;
     GstPtr<GstElement> tee = make_element("tee", "video_tee", error);
     if (!tee) return std::nullopt;
     g_object_set(tee.get(), "allow-not-linked", TRUE, nullptr);
     gst_bin_add_many(pipeline, bin.get(), tee.get(), nullptr);
-    if (!gst_element_link(source_bin, bin.get())) {
+    if (!gst_element_link(source_bin.get(), bin.get())) {
         if (error) *error = what + ": its source does not link to its encoder (caps differ)";
         return std::nullopt;
     }
@@ -91,11 +89,12 @@ std::optional<VideoChain> build_video_chain(GstBin* pipeline, const Options& cfg
         if (error) *error = "cannot link the video encoder to its tee";
         return std::nullopt;
     }
+    // Our references go with this scope; the pipeline (and the bins in it) hold theirs.
     VideoChain out;
     out.tee = tee.get();
     GstPtr<GstElement> venc(gst_bin_get_by_name(GST_BIN(bin.get()), "venc"));
     out.encoder = venc ? venc.get() : bin.get();
-    GstPtr<GstElement> vtest(gst_bin_get_by_name(GST_BIN(source_bin), "vtest"));
+    GstPtr<GstElement> vtest(gst_bin_get_by_name(GST_BIN(source_bin.get()), "vtest"));
     out.test_source = vtest.get();
     return out;
 }

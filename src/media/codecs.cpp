@@ -128,15 +128,16 @@ const Decoders& decoders() {
 }
 
 CapsPtr decodable_caps(Kind kind, const Decoders& d) {
-    GstCaps* caps = gst_caps_new_empty();
+    CapsPtr caps(gst_caps_new_empty());
     for (const auto& c : receive_codecs()) {
         if (c.kind != kind || !d.can_decode(c.encoding_name)) continue;
         gst_caps_append_structure(
-            caps, gst_structure_new("application/x-rtp", "media", G_TYPE_STRING, kind_name(kind),
-                                    "encoding-name", G_TYPE_STRING, c.encoding_name.c_str(),
-                                    "clock-rate", G_TYPE_INT, c.clock_rate, nullptr));
+            caps.get(),
+            gst_structure_new("application/x-rtp", "media", G_TYPE_STRING, kind_name(kind),
+                              "encoding-name", G_TYPE_STRING, c.encoding_name.c_str(), "clock-rate",
+                              G_TYPE_INT, c.clock_rate, nullptr));
     }
-    return CapsPtr(caps);
+    return caps;
 }
 
 std::string package_for_element(const std::string& element) {
@@ -175,13 +176,8 @@ std::string package_for_element(const std::string& element) {
 
 std::vector<std::string> missing_elements(const std::vector<std::string>& names) {
     std::vector<std::string> missing;
-    for (const auto& n : names) {
-        GstElementFactory* f = gst_element_factory_find(n.c_str());
-        if (!f)
-            missing.push_back(n);
-        else
-            gst_object_unref(f);
-    }
+    for (const auto& n : names)
+        if (!GstPtr<GstElementFactory>(gst_element_factory_find(n.c_str()))) missing.push_back(n);
     return missing;
 }
 

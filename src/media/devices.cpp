@@ -49,21 +49,15 @@ std::string first(const std::vector<std::string>& v) {
 }
 
 std::string device_id(GstDevice* dev) {
-    GstStructure* props = gst_device_get_properties(dev);
-    std::string out;
-    if (props) {
-        for (const char* key : {"device.path", "api.v4l2.path", "api.alsa.path", "device.string"})
-            if (const char* v = gst_structure_get_string(props, key)) {
-                out = v;
-                break;
-            }
-        int card = -1, device = -1;
-        if (out.empty() && gst_structure_get_int(props, "alsa.card", &card) &&
-            gst_structure_get_int(props, "alsa.device", &device))
-            out = "hw:" + std::to_string(card) + "," + std::to_string(device);
-        gst_structure_free(props);
-    }
-    return out;
+    StructurePtr props(gst_device_get_properties(dev));
+    if (!props) return {};
+    for (const char* key : {"device.path", "api.v4l2.path", "api.alsa.path", "device.string"})
+        if (const char* v = gst_structure_get_string(props.get(), key)) return v;
+    int card = -1, device = -1;
+    if (gst_structure_get_int(props.get(), "alsa.card", &card) &&
+        gst_structure_get_int(props.get(), "alsa.device", &device))
+        return "hw:" + std::to_string(card) + "," + std::to_string(device);
+    return {};
 }
 
 void text_section(std::ostringstream& out, const char* title, const char* none,
@@ -120,28 +114,6 @@ void json_section(json::Writer& w, const std::vector<DeviceInfo>& devices) {
     w.end_array();
 }
 
-std::vector<DeviceInfo> probe(const char* klass) {
-    std::vector<DeviceInfo> out;
-    GstDeviceMonitor* mon = gst_device_monitor_new();
-    gst_device_monitor_add_filter(mon, klass, nullptr);
-    if (gst_device_monitor_start(mon)) {
-        GList* devices = gst_device_monitor_get_devices(mon);
-        for (GList* l = devices; l; l = l->next) {
-            GstDevice* dev = GST_DEVICE(l->data);
-            DeviceInfo info;
-            info.name = take_string(gst_device_get_display_name(dev));
-            info.device = device_id(dev);
-            CapsPtr caps(gst_device_get_caps(dev));
-            if (caps) info.formats = describe_caps(caps.get());
-            out.push_back(std::move(info));
-        }
-        g_list_free_full(devices, gst_object_unref);
-        gst_device_monitor_stop(mon);
-    }
-    gst_object_unref(mon);
-    return out;
-}
-
 }  // namespace
 
 std::vector<DeviceFormat> describe_caps(const GstCaps* caps) {
@@ -192,10 +164,36 @@ std::string devices_json(const DeviceList& list) {
     return w.str() + "\n";
 }
 
+std::vector<DeviceInfo> capture_devices(const char* klass) {
+    std::vector<DeviceInfo> out;
+    GstPtr<GstDeviceMonitor> mon(gst_device_monitor_new());
+    gst_device_monitor_add_filter(mon.get(), klass, nullptr);
+    if (!gst_device_monitor_start(mon.get())) return out;
+    ObjectListPtr devices(gst_device_monitor_get_devices(mon.get()));
+    for (GList* l = devices.get(); l; l = l->next) {
+        GstDevice* dev = GST_DEVICE(l->data);  // the list holds the reference
+        DeviceInfo info;
+        info.name = take_string(gst_device_get_display_name(dev));
+        info.device = device_id(dev);
+        CapsPtr caps(gst_device_get_caps(dev));
+        if (caps) info.formats = describe_caps(caps.get());
+        out.push_back(std::move(info));
+    }
+    gst_device_monitor_stop(mon.get());
+    return out;
+}
+
+std::optional<SourceSpec> auto_source(const char* kind, const std::vector<DeviceInfo>& devices) {
+    if (devices.empty()) return std::nullopt;
+    // No device id (a provider that gives none): the element's own default device, not the
+    // display name, which v4l2src and alsasrc would not open.
+    return SourceSpec{kind, devices.front().device};
+}
+
 DeviceList list_devices() {
     DeviceList list;
-    list.video = probe("Video/Source");
-    list.audio = probe("Audio/Source");
+    list.video = capture_devices("Video/Source");
+    list.audio = capture_devices("Audio/Source");
     list.hardware_h264_encoder = hardware_h264_encoder();
     return list;
 }

@@ -1,9 +1,13 @@
-// --list-devices: cameras and audio capture devices with what they offer. describe_caps() and
-// the formatters are pure (unit-tested with hand-made caps); list_devices() asks GStreamer.
+// The one enumerator of capture devices: --list-devices (cameras and audio capture devices
+// with what they offer) and --video auto / --audio auto. describe_caps(), auto_source() and
+// the formatters are pure (unit-tested with hand-made data); capture_devices() asks GStreamer.
 #pragma once
+
+#include "media/options.h"
 
 #include <gst/gst.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,7 +37,16 @@ std::vector<DeviceFormat> describe_caps(const GstCaps* caps);
 std::string devices_text(const DeviceList& list);
 std::string devices_json(const DeviceList& list);
 
-// Probes with a GstDeviceMonitor (Video/Source, Audio/Source). Needs gst_init().
+// The devices of one class ("Video/Source", "Audio/Source") as a GstDeviceMonitor lists them.
+// Needs gst_init().
+std::vector<DeviceInfo> capture_devices(const char* klass);
+
+// What `--video auto` / `--audio auto` capture from: kind ("v4l2", "alsa") with the first
+// device's id (as --list-devices shows it; "" when it has none: the element's default);
+// nullopt when there is no device.
+std::optional<SourceSpec> auto_source(const char* kind, const std::vector<DeviceInfo>& devices);
+
+// Both classes and the hardware encoder. Needs gst_init().
 DeviceList list_devices();
 
 }  // namespace rp::media

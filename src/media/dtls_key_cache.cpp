@@ -19,6 +19,7 @@
 #include <atomic>
 #include <cstdio>
 #include <ctime>
+#include <memory>
 #include <mutex>
 
 namespace rp::media {
@@ -31,6 +32,11 @@ constexpr time_t kKeyLifetimeS = 7 * 24 * 3600;
 std::mutex g_mutex;
 std::string g_path;  // guarded by g_mutex; empty: cache off
 std::atomic<bool> g_from_cache{false};
+
+struct PkeyFree {
+    void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
 using GenerateFn = int (*)(RSA*, int, BIGNUM*, BN_GENCB*);
 
@@ -127,11 +133,10 @@ bool load_rsa_key(const std::string& path, RSA* into, int bits, std::string* why
         *why = path + ": " + g_strerror(errno);
         return false;
     }
-    EVP_PKEY* pkey = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+    PkeyPtr pkey(PEM_read_PrivateKey(f, nullptr, nullptr, nullptr));
     fclose(f);
-    const RSA* key = pkey ? EVP_PKEY_get0_RSA(pkey) : nullptr;
+    const RSA* key = pkey ? EVP_PKEY_get0_RSA(pkey.get()) : nullptr;
     bool ok = key && RSA_bits(key) == bits && copy_rsa(key, into);
-    EVP_PKEY_free(pkey);
     if (!ok) *why = path + ": not an RSA-" + std::to_string(bits) + " private key";
     return ok;
 }
@@ -149,11 +154,10 @@ bool store_rsa_key(const std::string& path, const RSA* key, std::string* why) {
         return false;
     }
     FILE* f = fdopen(fd, "w");
-    EVP_PKEY* pkey = EVP_PKEY_new();
-    bool ok = f && pkey && EVP_PKEY_set1_RSA(pkey, const_cast<RSA*>(key)) &&
-              PEM_write_PrivateKey(f, pkey, nullptr, nullptr, 0, nullptr, nullptr) &&
+    PkeyPtr pkey(EVP_PKEY_new());
+    bool ok = f && pkey && EVP_PKEY_set1_RSA(pkey.get(), const_cast<RSA*>(key)) &&
+              PEM_write_PrivateKey(f, pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) &&
               fflush(f) == 0 && fsync(fd) == 0;
-    EVP_PKEY_free(pkey);
     if (f)
         fclose(f);
     else

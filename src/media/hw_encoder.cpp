@@ -1,5 +1,7 @@
 #include "media/hw_encoder.h"
 
+#include "util/gobj.h"
+
 #include <gst/gst.h>
 
 #include <fcntl.h>
@@ -38,9 +40,7 @@ bool encodes_h264(const std::string& path) {
 }
 
 std::string probe() {
-    GstElementFactory* f = gst_element_factory_find("v4l2h264enc");
-    if (!f) return {};
-    gst_object_unref(f);
+    if (!GstPtr<GstElementFactory>(gst_element_factory_find("v4l2h264enc"))) return {};
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator("/dev", ec)) {
         std::string name = entry.path().filename().string();

@@ -4,12 +4,13 @@
 
 #include "media/codecs.h"
 #include "media/options.h"
+#include "util/gobj.h"
 
 #include <gst/gst.h>
 
 #include <atomic>
 #include <cstdint>
-#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -42,24 +43,24 @@ class LocalMedia {
 
   private:
     std::optional<SourceSpec> resolve_auto(Kind k, const SourceSpec& spec);
-    GstElement* build_video(const SourceSpec& src, std::string* error);
-    // {placeholder} values for preset fragments (pipelines/presets/README).
-    std::map<std::string, std::string> video_vars(const SourceSpec& src) const;
-    std::string auto_encode(GstElement* source, std::string* error) const;
-    GstElement* build_audio(const SourceSpec& src, std::string* error);
+    void add_counters(GstElement* encoder, GstElement* tee);
     static GstPadProbeReturn stamp_frame(GstPad* pad, GstPadProbeInfo* info, gpointer self);
+    void force_keyframe();
 
-    GstElement* pipeline_;
+    GstElement* pipeline_;  // borrowed: the App owns the pipeline and outlives us
     const Options& cfg_;
     SendCodec video_codec_;
     SendCodec audio_codec_;
+    // Borrowed: the pipeline owns the elements of the capture chains.
     GstElement* video_tee_ = nullptr;
     GstElement* audio_tee_ = nullptr;
     GstElement* video_encoder_ = nullptr;
-    void force_keyframe();
     std::atomic<gint64> last_keyframe_us_{0};
     std::atomic<bool> keyframe_pending_{false};
-    std::atomic<guint> keyframe_timer_{0};
+    // The merged keyframe request waiting for its gap to pass. Made on a streaming thread and
+    // fired on the main loop; destroyed with us whether or not it fired.
+    std::mutex keyframe_mutex_;
+    GSourcePtr keyframe_timer_;  // guarded by keyframe_mutex_
     std::atomic<std::uint64_t> video_frames_captured_{0};
     std::atomic<std::uint64_t> video_frames_encoded_{0};
     std::atomic<std::uint64_t> keyframes_encoded_{0};

@@ -140,4 +140,36 @@ inline std::string take_string(gchar* s) {
     return s ? std::string(s) : std::string();
 }
 
+// Added for the media layer's owners.
+struct GstStructureFree {
+    void operator()(GstStructure* s) const {
+        if (s) gst_structure_free(s);
+    }
+};
+using StructurePtr = std::unique_ptr<GstStructure, GstStructureFree>;
+
+// A GList of GstObject references (gst_device_monitor_get_devices, gst_bin_iterate...).
+struct GstObjectListFree {
+    void operator()(GList* l) const { g_list_free_full(l, gst_object_unref); }
+};
+using ObjectListPtr = std::unique_ptr<GList, GstObjectListFree>;
+
+struct GstIteratorFree {
+    void operator()(GstIterator* it) const {
+        if (it) gst_iterator_free(it);
+    }
+};
+using IteratorPtr = std::unique_ptr<GstIterator, GstIteratorFree>;
+
+// A main-context source held by reference rather than by id: it can be destroyed from its
+// owner whether or not it has fired, without the risk of a stale id naming another source.
+struct GSourceDestroy {
+    void operator()(GSource* s) const {
+        if (!s) return;
+        g_source_destroy(s);
+        g_source_unref(s);
+    }
+};
+using GSourcePtr = std::unique_ptr<GSource, GSourceDestroy>;
+
 }  // namespace rp

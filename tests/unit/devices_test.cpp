@@ -1,5 +1,6 @@
 // --list-devices: caps described from hand-made caps, and the text and JSON listings.
 #include "media/devices.h"
+#include "util/gobj.h"
 #include "util/json.h"
 
 #include <gst/gst.h>
@@ -11,11 +12,9 @@ using rp::media::DeviceFormat;
 
 std::vector<DeviceFormat> describe(const char* caps_text) {
     gst_init(nullptr, nullptr);
-    GstCaps* caps = gst_caps_from_string(caps_text);
+    rp::CapsPtr caps(gst_caps_from_string(caps_text));
     EXPECT_NE(caps, nullptr) << caps_text;
-    auto out = rp::media::describe_caps(caps);
-    gst_caps_unref(caps);
-    return out;
+    return rp::media::describe_caps(caps.get());
 }
 
 TEST(Devices, CameraModes) {
@@ -110,6 +109,23 @@ TEST(Devices, JsonLayoutADeviceALine) {
               "  \"audio\": [],\n"
               "  \"hardware_h264_encoder\": null\n"
               "}\n");
+}
+
+// --video auto / --audio auto take the first device as --list-devices shows it: its id, not
+// its display name (which the elements would not open).
+TEST(Devices, AutoSourceIsTheFirstDeviceId) {
+    using rp::media::DeviceInfo;
+    EXPECT_FALSE(rp::media::auto_source("alsa", {}).has_value());
+    std::vector<DeviceInfo> audio = {{"USB Audio Device", "hw:1,0", {}},
+                                     {"HDA Intel PCH", "hw:0,0", {}}};
+    auto a = rp::media::auto_source("alsa", audio);
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->kind, "alsa");
+    EXPECT_EQ(a->device, "hw:1,0");
+    auto v = rp::media::auto_source("v4l2", {{"Cam With No Path", "", {}}});
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->kind, "v4l2");
+    EXPECT_EQ(v->device, "");
 }
 
 }  // namespace

@@ -1,0 +1,55 @@
+#include "media/audio_chain.h"
+
+#include "media/pipeline_parts.h"
+#include "media/preset.h"
+#include "util/gobj.h"
+
+namespace rp::media {
+
+GstElement* build_audio_chain(GstBin* pipeline, const Options& cfg, const SourceSpec& src,
+                              std::string* error) {
+    const std::string encode =
+        "audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 ! "
+        "queue max-size-time=100000000 leaky=downstream ! opusenc bitrate=48000 frame-size=20";
+    const std::string device = pipeline_property("device", src.device);
+    std::string source = src.kind == "test"
+                             ? "audiotestsrc is-live=true wave=sine freq=440 volume=0.2"
+                             : "alsasrc" + (device.empty() ? std::string() : " " + device);
+    std::string desc = source + " ! " + encode;
+    if (!cfg.audio_pipeline.empty()) {
+        std::string why;
+        if (!expand(cfg.audio_pipeline, {{"device", device}}, source, &why)) {
+            if (error) *error = "--audio-pipeline: " + why;
+            return nullptr;
+        }
+        // Raw audio is encoded here; Opus from the fragment goes out as it is.
+        GstPtr<GstElement> probe = make_bin(source + " ! identity", error);
+        if (!probe) return nullptr;
+        GstPtr<GstPad> pad(gst_element_get_static_pad(probe.get(), "src"));
+        CapsPtr caps(pad ? gst_pad_query_caps(pad.get(), nullptr) : nullptr);
+        CapsPtr raw(gst_caps_from_string("audio/x-raw")),
+            opus(gst_caps_from_string("audio/x-opus"));
+        source += " ! identity";
+        if (caps && gst_caps_can_intersect(caps.get(), raw.get())) {
+            desc = source + " ! " + encode;
+        } else if (caps && gst_caps_can_intersect(caps.get(), opus.get())) {
+            desc = source + " ! opusparse";
+        } else {
+            if (error) *error = "--audio-pipeline ends in neither raw audio nor Opus";
+            return nullptr;
+        }
+    }
+    GstPtr<GstElement> bin = make_bin(desc, error);
+    if (!bin) return nullptr;
+    GstPtr<GstElement> tee = make_element("tee", "audio_tee", error);
+    if (!tee) return nullptr;
+    g_object_set(tee.get(), "allow-not-linked", TRUE, nullptr);
+    gst_bin_add_many(pipeline, bin.get(), tee.get(), nullptr);
+    if (!gst_element_link(bin.get(), tee.get())) {
+        if (error) *error = "cannot link the audio encoder to its tee";
+        return nullptr;
+    }
+    return tee.get();  // the pipeline holds it now
+}
+
+}  // namespace rp::media

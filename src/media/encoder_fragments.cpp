@@ -1,0 +1,87 @@
+#include "media/encoder_fragments.h"
+
+#include "media/hw_encoder.h"
+#include "media/pipeline_parts.h"
+
+namespace rp::media {
+
+std::string h264_level(const Options& cfg) {
+    return static_cast<long>(cfg.width) * cfg.height * cfg.fps <= 1280L * 720 * 30 ? "3.1" : "4";
+}
+
+std::string hardware_h264_fragment(const Options& cfg) {
+    // repeat_sequence_header: SPS/PPS in front of every IDR, so a member that joins late (or
+    // lost the first keyframe) can start decoding; h264parse makes sure of it either way.
+    return "v4l2h264enc name=venc extra-controls=\"controls,repeat_sequence_header=1,"
+           "video_bitrate=" +
+           std::to_string(cfg.video_bitrate_kbps * 1000) +
+           ",h264_i_frame_period=" + std::to_string(cfg.fps * 2) +
+           "\" ! video/x-h264,profile=constrained-baseline,level=(string)" + h264_level(cfg) +
+           " ! h264parse config-interval=-1 ! "
+           "video/x-h264,stream-format=byte-stream,alignment=au";
+}
+
+std::string video_encoder_fragment(const Options& cfg) {
+    int kbps = cfg.video_bitrate_kbps;
+    int gop = cfg.fps * 2;  // a keyframe at least every 2 s even if nobody asks
+    switch (cfg.codec) {
+        case VideoCodec::VP9:
+            return "vp9enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr threads=1 "
+                   "keyframe-max-dist=" +
+                   std::to_string(gop) + " target-bitrate=" + std::to_string(kbps * 1000);
+        case VideoCodec::H264:
+            if (!hardware_h264_encoder().empty())
+                return "videoconvert ! video/x-raw,format=I420 ! " + hardware_h264_fragment(cfg);
+            // Constrained baseline with SPS/PPS before every keyframe: what browsers decode.
+            return "x264enc name=venc tune=zerolatency speed-preset=ultrafast threads=2 bitrate=" +
+                   std::to_string(kbps) + " key-int-max=" + std::to_string(gop) +
+                   " ! video/x-h264,profile=constrained-baseline ! h264parse config-interval=-1 "
+                   "! capsfilter caps=\"video/x-h264,stream-format=byte-stream,alignment=au\"";
+        case VideoCodec::VP8:
+            break;
+    }
+    // One thread: libvpx's VP8 threads spin-wait on each other, and with two such encoders
+    // on two cores (or a busy Pi) they starve each other down to a few frames per second.
+    return "vp8enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr threads=1 "
+           "error-resilient=partitions keyframe-max-dist=" +
+           std::to_string(gop) + " target-bitrate=" + std::to_string(kbps * 1000);
+}
+
+std::string video_encoder_element(const Options& cfg) {
+    switch (cfg.codec) {
+        case VideoCodec::VP9:
+            return "vp9enc";
+        case VideoCodec::H264:
+            return hardware_h264_encoder().empty() ? "x264enc" : "v4l2h264enc";
+        case VideoCodec::VP8:
+            break;
+    }
+    return "vp8enc";
+}
+
+std::map<std::string, std::string> video_placeholders(const Options& cfg, const SourceSpec& src) {
+    std::string caps = "video/x-raw,width=" + std::to_string(cfg.width) +
+                       ",height=" + std::to_string(cfg.height) +
+                       ",framerate=" + std::to_string(cfg.fps) + "/1";
+    std::string device = pipeline_property("device", src.device);
+    return {
+        {"width", std::to_string(cfg.width)},
+        {"height", std::to_string(cfg.height)},
+        {"fps", std::to_string(cfg.fps)},
+        {"bitrate", std::to_string(cfg.video_bitrate_kbps)},
+        {"bitrate_bps", std::to_string(cfg.video_bitrate_kbps * 1000)},
+        {"gop", std::to_string(cfg.fps * 2)},
+        {"h264_level", h264_level(cfg)},
+        {"device", device},
+        {"test",
+         "videotestsrc name=vtest is-live=true pattern=ball motion=sweep "
+         "background-color=0xff204080 ! " +
+             caps + ",format=I420"},
+        {"camera",
+         "v4l2src " + device + " ! videoconvert ! videoscale ! videorate drop-only=true ! " + caps},
+        {"encoder", "queue max-size-buffers=2 leaky=downstream ! " + video_encoder_fragment(cfg)},
+        {"hw_h264_encoder", hardware_h264_fragment(cfg)},
+    };
+}
+
+}  // namespace rp::media

@@ -1,0 +1,102 @@
+#include "media/video_chain.h"
+
+#include "media/encoder_fragments.h"
+#include "media/hw_encoder.h"
+#include "media/pipeline_parts.h"
+#include "media/preset.h"
+#include "util/gobj.h"
+#include "util/log.h"
+
+namespace rp::media {
+
+namespace {
+
+// What turns a --video-pipeline's output into what the payloader takes: raw video is encoded,
+// video already in the codec we send only framed; anything else is the user's mistake.
+std::string auto_encode(GstElement* source, VideoCodec codec, std::string* error) {
+    GstPtr<GstPad> pad(gst_element_get_static_pad(source, "src"));
+    CapsPtr caps(pad ? gst_pad_query_caps(pad.get(), nullptr) : nullptr);
+    auto can = [&](const char* what) {
+        CapsPtr want(gst_caps_from_string(what));
+        return caps && gst_caps_can_intersect(caps.get(), want.get());
+    };
+    if (can("video/x-raw")) return "videoconvert ! {encoder}";
+    switch (codec) {
+        case VideoCodec::H264:
+            if (can("video/x-h264"))
+                return "h264parse config-interval=-1 ! "
+                       "video/x-h264,stream-format=byte-stream,alignment=au";
+            break;
+        case VideoCodec::VP9:
+            if (can("video/x-vp9")) return "identity";
+            break;
+        case VideoCodec::VP8:
+            if (can("video/x-vp8")) return "identity";
+            break;
+    }
+    if (error) {
+        GCharPtr text(caps ? gst_caps_to_string(caps.get()) : g_strdup("nothing"));
+        *error = std::string("--video-pipeline ends in ") + text.get() +
+                 ": neither raw video nor " + codec_name(codec) + " (--video-codec)";
+    }
+    return {};
+}
+
+}  // namespace
+
+std::optional<VideoChain> build_video_chain(GstBin* pipeline, const Options& cfg,
+                                            const SourceSpec& src, std::string* error) {
+    VideoPreset chain = cfg.video_chain.value_or(
+        VideoPreset{"", "", "", "{camera}", "{test}", "videoconvert ! {encoder}", {}});
+    auto vars = video_placeholders(cfg, src);
+    std::string source, encode, why;
+    const std::string& source_text = src.kind == "test" ? chain.test_source : chain.source;
+    std::string what = chain.name.empty() ? "video" : chain.name;
+    if (!expand(source_text, vars, source, &why)) {
+        if (error) *error = what + ": " + why;
+        return std::nullopt;
+    }
+    // gst-launch syntax cannot end a bin in caps ("... ! image/jpeg"): give it an element.
+    GstPtr<GstElement> source_bin = make_bin(source + " ! identity", error);
+    if (!source_bin) return std::nullopt;
+    gst_bin_add(pipeline, source_bin.get());
+    std::string encode_text = chain.encode;
+    if (encode_text == "{auto}") {
+        encode_text = auto_encode(source_bin.get(), cfg.codec, error);
+        if (encode_text.empty()) return std::nullopt;
+    }
+    if (!expand(encode_text, vars, encode, &why)) {
+        if (error) *error = what + ": " + why;
+        return std::nullopt;
+    }
+    if (!chain.name.empty())
+        log::debug("video chain %s: %s ! %s", chain.name.c_str(), source.c_str(), encode.c_str());
+    else if (cfg.codec == VideoCodec::H264)
+        log::debug("h264: %s", hardware_h264_encoder().empty()
+                                   ? "x264 (no hardware encoder on this machine)"
+                                   : ("hardware encoder " + hardware_h264_encoder()).c_str());
+    GstPtr<GstElement> bin = make_bin(encode + " ! identity", error);
+    if (!bin) return std::nullopt;
+    GstPtr<GstElement> tee = make_element("tee", "video_tee", error);
+    if (!tee) return std::nullopt;
+    g_object_set(tee.get(), "allow-not-linked", TRUE, nullptr);
+    gst_bin_add_many(pipeline, bin.get(), tee.get(), nullptr);
+    if (!gst_element_link(source_bin.get(), bin.get())) {
+        if (error) *error = what + ": its source does not link to its encoder (caps differ)";
+        return std::nullopt;
+    }
+    if (!gst_element_link(bin.get(), tee.get())) {
+        if (error) *error = "cannot link the video encoder to its tee";
+        return std::nullopt;
+    }
+    // Our references go with this scope; the pipeline (and the bins in it) hold theirs.
+    VideoChain out;
+    out.tee = tee.get();
+    GstPtr<GstElement> venc(gst_bin_get_by_name(GST_BIN(bin.get()), "venc"));
+    out.encoder = venc ? venc.get() : bin.get();
+    GstPtr<GstElement> vtest(gst_bin_get_by_name(GST_BIN(source_bin.get()), "vtest"));
+    out.test_source = vtest.get();
+    return out;
+}
+
+}  // namespace rp::media

@@ -6,6 +6,7 @@
 #include "cli/paths.h"
 #include "media/preset.h"
 #include "signal/server_url.h"
+#include "util/gobj.h"
 #include "util/json.h"
 #include "util/redact.h"
 
@@ -60,25 +61,27 @@ std::string parse_sink(const std::string& text, SinkSpec& out) {
     return "--sink: '" + text + "' is not one of fake, window, file:DIR";
 }
 
+// turn(s)://user:pass@host:port, read by GLib's URI parser (escapes kept as written: webrtcbin
+// gets the URL exactly as given).
 std::string validate_turn(const std::string& url) {
-    // turn(s)://user:pass@host:port
-    size_t sep = url.find("://");
-    std::string scheme = sep == std::string::npos ? "" : url.substr(0, sep);
-    if (scheme != "turn" && scheme != "turns")
-        return "--turn: '" + redact_url(url).substr(0, 80) +
-               "' must look like turn://user:pass@host:port";
-    size_t at = url.rfind('@');
-    if (at == std::string::npos || url.find(':', sep + 3) > at)
+    const std::string shape =
+        "--turn: '" + redact_url(url).substr(0, 80) + "' must look like turn://user:pass@host:port";
+    const char* scheme = g_uri_peek_scheme(url.c_str());
+    GUri* raw = g_uri_parse(url.c_str(),
+                            static_cast<GUriFlags>(G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED),
+                            nullptr);
+    std::unique_ptr<GUri, decltype(&g_uri_unref)> uri(raw, &g_uri_unref);
+    bool turn =
+        scheme && (std::string_view(scheme) == "turn" || std::string_view(scheme) == "turns");
+    if (!turn || !uri || !g_uri_get_host(uri.get()) || !*g_uri_get_host(uri.get())) return shape;
+    if (!g_uri_get_user(uri.get()) || !g_uri_get_password(uri.get()))
         return "--turn: the URL needs user:pass@ before the host";
-    if (url.find(':', at) == std::string::npos) return "--turn: the URL needs a :port";
+    if (g_uri_get_port(uri.get()) <= 0) return "--turn: the URL needs a :port";
     return {};
 }
 
 bool is_ip_address(const std::string& text) {
-    GInetAddress* addr = g_inet_address_new_from_string(text.c_str());
-    if (!addr) return false;
-    g_object_unref(addr);
-    return true;
+    return GObjectPtr<GInetAddress>(g_inet_address_new_from_string(text.c_str())) != nullptr;
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "cli/paths.h"
 
+#include "util/gobj.h"
+
 #include <gio/gio.h>
 
 #include <unistd.h>
@@ -58,14 +60,12 @@ std::string unusable_ca_file(const std::string& path) {
     if (!fs::exists(st)) return "no such file";
     if (fs::is_directory(st)) return "it is a directory, not a PEM file";
     if (access(path.c_str(), R_OK) != 0) return std::string("cannot read it: ") + g_strerror(errno);
-    GError* err = nullptr;
-    GTlsDatabase* db = g_tls_file_database_new(path.c_str(), &err);
-    if (!db) {
-        std::string why = err ? err->message : "unknown error";
-        g_clear_error(&err);
-        return "no PEM certificate could be read from it (" + why + ")";
-    }
-    g_object_unref(db);
+    GError* raw = nullptr;
+    GObjectPtr<GTlsDatabase> db(g_tls_file_database_new(path.c_str(), &raw));
+    GErrorPtr err(raw);
+    if (!db)
+        return std::string("no PEM certificate could be read from it (") +
+               (err ? err->message : "unknown error") + ")";
     return {};
 }
 

@@ -33,16 +33,7 @@ namespace {
 
 // Fixed precision without trailing zeros, as json::Writer::number writes JSON numbers.
 std::string number(double v, int decimals = 3) {
-    if (!std::isfinite(v)) return "NaN";
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    std::string s = buf;
-    if (s.find('.') != std::string::npos) {
-        while (s.back() == '0') s.pop_back();
-        if (s.back() == '.') s.pop_back();
-    }
-    if (s == "-0") s = "0";
-    return s;
+    return std::isfinite(v) ? json::fixed(v, decimals) : "NaN";
 }
 
 std::string iso_time(double unix_s) {

@@ -169,8 +169,7 @@ Writer& Writer::string_or_null(std::string_view s) {
     return s.empty() ? null() : string(s);
 }
 
-Writer& Writer::number(double v, int decimals) {
-    if (!std::isfinite(v)) return null();
+std::string fixed(double v, int decimals) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
     std::string s = buf;
@@ -179,7 +178,12 @@ Writer& Writer::number(double v, int decimals) {
         if (s.back() == '.') s.pop_back();
     }
     if (s == "-0") s = "0";
-    return raw(s);
+    return s;
+}
+
+Writer& Writer::number(double v, int decimals) {
+    if (!std::isfinite(v)) return null();
+    return raw(fixed(v, decimals));
 }
 
 Writer& Writer::number(const std::optional<double>& v, int decimals) {

@@ -31,6 +31,9 @@ JsonPtr string_node(std::string_view s);
 // s as a double-quoted string literal, control characters escaped: valid JSON, and a valid
 // TOML basic string too.
 std::string quote(std::string_view s);
+// A finite number with at most `decimals` decimals and no trailing zeros ("29.97", "30", "0"),
+// as the writer puts it in JSON and the status line and Prometheus text show it.
+std::string fixed(double v, int decimals);
 JsonPtr object_node(JsonObject* obj);  // takes a new reference on obj
 
 // Writes JSON text value by value, members in the order they are written:

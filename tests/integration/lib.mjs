@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(here, '..', '..');
@@ -193,3 +194,57 @@ export function countRecorded(path, kind = 'video', decoder = 'vp8dec') {
 }
 
 export { assert };
+
+const requireRoomServer = createRequire(join(NODE_MODULES, 'noop.js'));
+const WebSocket = requireRoomServer('ws');
+
+// A Socket.IO v4 client spoken by hand over Engine.IO v4 on a WebSocket.
+export class RawClient {
+  constructor(name) {
+    this.name = name;
+    this.events = [];
+  }
+
+  async connect(serverUrl) {
+    const { port, hostname } = new URL(serverUrl);
+    assert.equal(hostname, '127.0.0.1', 'loopback only');
+    this.ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`);
+    this.id = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.name}: no Socket.IO CONNECT within 5 s`)), 5000);
+      this.ws.on('error', (e) => { clearTimeout(timer); reject(e); });
+      this.ws.on('message', (buf) => {
+        const text = buf.toString();
+        if (text[0] === '0') this.ws.send('40');
+        else if (text === '2') this.ws.send('3');
+        else if (text.startsWith('40')) { clearTimeout(timer); resolve(JSON.parse(text.slice(2)).sid); }
+        else if (text.startsWith('42')) this.events.push(JSON.parse(text.slice(2)));
+      });
+    });
+    return this;
+  }
+
+  emit(name, ...args) { this.ws.send('42' + JSON.stringify([name, ...args])); }
+  close() { this.ws.terminate(); }
+
+  // Resolves with the first received event [name, ...args] for which `pred` holds, and
+  // forgets it and everything before it.
+  async waitFor(pred, what = 'a matching event', ms = 15000) {
+    const t0 = Date.now();
+    for (;;) {
+      const i = this.events.findIndex(pred);
+      if (i >= 0) return this.events.splice(0, i + 1)[i];
+      if (Date.now() - t0 > ms) {
+        throw new Error(`${this.name}: no ${what} within ${ms} ms; got ${JSON.stringify(this.events)}`);
+      }
+      await sleep(50);
+    }
+  }
+
+  usersInRoom(ms) {
+    return this.waitFor((e) => e[0] === 'usersInRoom', 'usersInRoom', ms).then((e) => e[1]);
+  }
+
+  userExit(id, ms) {
+    return this.waitFor((e) => e[0] === 'user_exit' && e[1]?.id === id, `user_exit ${id}`, ms);
+  }
+}

@@ -8,14 +8,11 @@
 //     see each other, and A receives C's VP8 although A itself sends H.264.
 //  c) A browser that offers AV1: with VP8 beside it, the answer names VP8 and not AV1; with
 //     AV1 alone, that member's call ends with an end_reason saying so.
-import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, symlinkSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { NODE_MODULES, startServer, startPeer, tmp, sleep, assert, explain } from './lib.mjs';
+import { startServer, startPeer, tmp, assert, explain, RawClient } from './lib.mjs';
 
-const require = createRequire(join(NODE_MODULES, 'noop.js'));
-const WebSocket = require('ws');
 
 // Every system plugin but libav, in a registry of our own (never the user's cache).
 const pluginsDir = spawnSync('pkg-config', ['--variable=pluginsdir', 'gstreamer-1.0'], { encoding: 'utf8' })
@@ -42,35 +39,6 @@ const joinedAs = async (peer) => {
 };
 
 // A Socket.IO v4 client over Engine.IO v4, spoken by hand (as in hostile.test.mjs).
-class RawClient {
-  constructor(name) { this.name = name; this.events = []; }
-  async connect(serverUrl) {
-    const { port } = new URL(serverUrl);
-    this.ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`);
-    this.id = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.name}: no Socket.IO CONNECT within 5 s`)), 5000);
-      this.ws.on('error', (e) => { clearTimeout(timer); reject(e); });
-      this.ws.on('message', (buf) => {
-        const text = buf.toString();
-        if (text[0] === '0') this.ws.send('40');
-        else if (text === '2') this.ws.send('3');
-        else if (text.startsWith('40')) { clearTimeout(timer); resolve(JSON.parse(text.slice(2)).sid); }
-        else if (text.startsWith('42')) this.events.push(JSON.parse(text.slice(2)));
-      });
-    });
-  }
-  emit(name, ...args) { this.ws.send('42' + JSON.stringify([name, ...args])); }
-  async waitFor(pred, ms = 15000) {
-    const t0 = Date.now();
-    for (;;) {
-      const e = this.events.find(pred);
-      if (e) return e;
-      if (Date.now() - t0 > ms) throw new Error(`${this.name}: no matching event within ${ms} ms; got ${JSON.stringify(this.events).slice(0, 2000)}`);
-      await sleep(50);
-    }
-  }
-  close() { this.ws?.close(); }
-}
 
 // A Chrome-like offer: Opus, and video with the given "pt encoding/rate" formats, each with rtx.
 function browserOffer(tag, videoFormats) {

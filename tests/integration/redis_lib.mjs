@@ -2,13 +2,10 @@
 // redis-server on loopback, room-server nodes on it, a raw Socket.IO client, Redis queries.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { createRequire } from 'node:module';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { NODE_MODULES, startServer, tmp, sleep, assert } from './lib.mjs';
+import { startServer, tmp, assert } from './lib.mjs';
 
-const require = createRequire(join(NODE_MODULES, 'noop.js'));
-const WebSocket = require('ws');
 
 const freePort = () => new Promise((resolve, reject) => {
   const s = createServer();
@@ -65,53 +62,4 @@ export const startNode = (redis, extra = []) => startServer(['--redis', redis.ur
 export const membersInRedis = (redis, room) =>
   redis.cli('HKEYS', `roompeer:room:${room}`).sort();
 
-// A Socket.IO v4 client spoken by hand over Engine.IO v4 on a WebSocket.
-export class RawClient {
-  constructor(name) {
-    this.name = name;
-    this.events = [];
-  }
-
-  async connect(serverUrl) {
-    const { port, hostname } = new URL(serverUrl);
-    assert.equal(hostname, '127.0.0.1', 'loopback only');
-    this.ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`);
-    this.id = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.name}: no Socket.IO CONNECT within 5 s`)), 5000);
-      this.ws.on('error', (e) => { clearTimeout(timer); reject(e); });
-      this.ws.on('message', (buf) => {
-        const text = buf.toString();
-        if (text[0] === '0') this.ws.send('40');
-        else if (text === '2') this.ws.send('3');
-        else if (text.startsWith('40')) { clearTimeout(timer); resolve(JSON.parse(text.slice(2)).sid); }
-        else if (text.startsWith('42')) this.events.push(JSON.parse(text.slice(2)));
-      });
-    });
-    return this;
-  }
-
-  emit(name, ...args) { this.ws.send('42' + JSON.stringify([name, ...args])); }
-  close() { this.ws.terminate(); }
-
-  // Resolves with the first received event [name, ...args] for which `pred` holds, and
-  // forgets it and everything before it.
-  async waitFor(pred, what, ms = 10000) {
-    const t0 = Date.now();
-    for (;;) {
-      const i = this.events.findIndex(pred);
-      if (i >= 0) return this.events.splice(0, i + 1)[i];
-      if (Date.now() - t0 > ms) {
-        throw new Error(`${this.name}: no ${what} within ${ms} ms; got ${JSON.stringify(this.events)}`);
-      }
-      await sleep(50);
-    }
-  }
-
-  usersInRoom(ms) {
-    return this.waitFor((e) => e[0] === 'usersInRoom', 'usersInRoom', ms).then((e) => e[1]);
-  }
-
-  userExit(id, ms) {
-    return this.waitFor((e) => e[0] === 'user_exit' && e[1]?.id === id, `user_exit ${id}`, ms);
-  }
-}
+export { RawClient } from './lib.mjs';

@@ -26,7 +26,7 @@ namespace {
 // client) before the connection, and all of them before the pipeline and the loop.
 //
 // The room reports to the App (a PeerEvents, so a base that exists before any member), which
-// hands the events on to the sessions while the run is not ending.
+// hands the events on to the sessions, declared after the room.
 class App : private PeerEvents {
   public:
     explicit App(const Options& opts)
@@ -48,17 +48,17 @@ class App : private PeerEvents {
     int run();
 
   private:
-    // PeerEvents: from the room, to the sessions; nothing new starts once we are leaving.
+    // PeerEvents: from the room, to the sessions, which refuse anything new once closing.
     void member_joined(const std::string& peer, const std::string& user_json,
                        bool we_call) override {
-        if (!leaving_) sessions_.member_joined(peer, user_json, we_call);
+        sessions_.member_joined(peer, user_json, we_call);
     }
     void member_left(const std::string& peer) override { sessions_.member_left(peer); }
     void remote_description(const std::string& peer, const SessionDescription& desc) override {
-        if (!leaving_) sessions_.remote_description(peer, desc);
+        sessions_.remote_description(peer, desc);
     }
     void remote_candidate(const std::string& peer, const IceCandidate& cand) override {
-        if (!leaving_) sessions_.remote_candidate(peer, cand);
+        sessions_.remote_candidate(peer, cand);
     }
 
     Connection::Handlers connection_handlers();
@@ -93,10 +93,7 @@ Connection::Handlers App::connection_handlers() {
         if (again) sessions_.drop_all_sessions("room server reconnected");
         room_.on_connected(sid);
     };
-    // Once we are leaving, nothing the room says can start anything.
-    h.event = [this](const std::string& name, JsonArray* args) {
-        if (!leaving_) room_.on_event(name, args);
-    };
+    h.event = [this](const std::string& name, JsonArray* args) { room_.on_event(name, args); };
     h.disconnected = [this] { room_.on_disconnected(); };
     h.fatal = [this](const std::string& why) { fatal(kExitServer, why); };
     return h;

@@ -219,11 +219,9 @@ void PeerSession::create_answer() {
 
 void PeerSession::create_offer() {
     PromisePtr promise = description_promise("offer");
-    GstStructure* opts =
-        gst_structure_new("options", "offer-to-receive-audio", G_TYPE_BOOLEAN, TRUE,
-                          "offer-to-receive-video", G_TYPE_BOOLEAN, TRUE, nullptr);
-    g_signal_emit_by_name(webrtc_.get(), "create-offer", opts, promise.get());
-    gst_structure_free(opts);
+    StructurePtr opts(gst_structure_new("options", "offer-to-receive-audio", G_TYPE_BOOLEAN, TRUE,
+                                        "offer-to-receive-video", G_TYPE_BOOLEAN, TRUE, nullptr));
+    g_signal_emit_by_name(webrtc_.get(), "create-offer", opts.get(), promise.get());
 }
 
 // Main loop: set our description, then send it.

@@ -55,6 +55,11 @@ struct WebRTCDescFree {
     }
 };
 
+struct GstStructureFree {
+    void operator()(GstStructure* s) const {
+        if (s) gst_structure_free(s);
+    }
+};
 struct GstMessageUnref {
     void operator()(GstMessage* m) const {
         if (m) gst_message_unref(m);
@@ -87,6 +92,7 @@ using JsonPtr = std::unique_ptr<JsonNode, JsonNodeFree>;
 using PromisePtr = std::unique_ptr<GstPromise, GstPromiseUnref>;
 using WebRTCDescPtr = std::unique_ptr<GstWebRTCSessionDescription, WebRTCDescFree>;
 using MessagePtr = std::unique_ptr<GstMessage, GstMessageUnref>;
+using StructurePtr = std::unique_ptr<GstStructure, GstStructureFree>;
 using MainLoopPtr = std::unique_ptr<GMainLoop, GMainLoopUnref>;
 using PipelinePtr = std::unique_ptr<GstElement, PipelineRelease>;
 

@@ -14,14 +14,14 @@ namespace rp::media {
 
 struct RemoteStreams::Recording {
     std::string path;
-    GstElement* mux = nullptr;
-    GstElement* sink = nullptr;
-    std::map<Kind, GstPad*> mux_pads;    // requested up front, owned refs
-    std::map<Kind, GstPad*> tee_pads;    // tee src pads feeding the recording queues
-    std::map<Kind, GstPad*> queue_pads;  // recording queue sink pads
+    GstElement* mux = nullptr;                  // borrowed: elements_ owns it
+    GstElement* sink = nullptr;                 // borrowed: elements_ owns it
+    std::map<Kind, RequestPad> mux_pads;        // requested up front
+    std::map<Kind, GstPtr<GstPad>> tee_pads;    // tee src pads feeding the recording queues
+    std::map<Kind, GstPtr<GstPad>> queue_pads;  // recording queue sink pads
     bool finished = false;
     std::vector<std::function<void()>> waiters;
-    guint timeout = 0;
+    SourceId timeout;
 };
 
 namespace {
@@ -77,15 +77,14 @@ RemoteStreams::~RemoteStreams() {
 }
 
 GstElement* RemoteStreams::add(const char* factory) {
-    GstElement* e = gst_element_factory_make(factory, nullptr);
+    GstPtr<GstElement> e = make_element(factory);
     if (!e) {
         log::error("peer %s: GStreamer element '%s' is missing: install %s", peer_.c_str(), factory,
                    package_for_element(factory).c_str());
         return nullptr;
     }
-    gst_bin_add(GST_BIN(pipeline_), e);
-    elements_.push_back(e);
-    return e;
+    elements_.emplace_back(GST_BIN(pipeline_), std::move(e));
+    return elements_.back().get();
 }
 
 bool RemoteStreams::link_chain(const std::vector<GstElement*>& chain) {
@@ -113,26 +112,31 @@ void RemoteStreams::expect(bool video, bool audio) {
     g_object_set(rec->sink, "location", rec->path.c_str(), "async", FALSE, "buffer-mode", 2,
                  nullptr);
     if (!gst_element_link(rec->mux, rec->sink)) return;
-    GstPad* vpad = video ? gst_element_request_pad_simple(rec->mux, "video_%u") : nullptr;
-    GstPad* apad = audio ? gst_element_request_pad_simple(rec->mux, "audio_%u") : nullptr;
-    if (vpad) rec->mux_pads[Kind::Video] = vpad;
-    if (apad) rec->mux_pads[Kind::Audio] = apad;
-    GstPad* sinkpad = gst_element_get_static_pad(rec->sink, "sink");
+    RequestPad vpad(rec->mux,
+                    video ? gst_element_request_pad_simple(rec->mux, "video_%u") : nullptr);
+    RequestPad apad(rec->mux,
+                    audio ? gst_element_request_pad_simple(rec->mux, "audio_%u") : nullptr);
+    if (vpad) rec->mux_pads[Kind::Video] = std::move(vpad);
+    if (apad) rec->mux_pads[Kind::Audio] = std::move(apad);
+    // Only hands off: the main loop checks that we still exist.
+    GstPtr<GstPad> sinkpad(gst_element_get_static_pad(rec->sink, "sink"));
+    struct Eos {
+        RemoteStreams* self;
+        LifetimeRef alive;
+    };
     gst_pad_add_probe(
-        sinkpad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        sinkpad.get(), GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
         [](GstPad*, GstPadProbeInfo* info, gpointer p) -> GstPadProbeReturn {
             if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) != GST_EVENT_EOS)
                 return GST_PAD_PROBE_OK;
-            auto* self = static_cast<RemoteStreams*>(p);
-            LifetimeRef alive = self->alive_;
-            invoke_on_main([self, alive] {
+            auto* eos = static_cast<Eos*>(p);
+            invoke_on_main([self = eos->self, alive = eos->alive] {
                 if (!alive.lock()) return;
                 self->finished_recording();
             });
             return GST_PAD_PROBE_OK;
         },
-        this, nullptr);
-    gst_object_unref(sinkpad);
+        new Eos{this, alive_}, [](gpointer p) { delete static_cast<Eos*>(p); });
     gst_element_sync_state_with_parent(rec->sink);
     gst_element_sync_state_with_parent(rec->mux);
     log::info("peer %s: recording into %s", peer_.c_str(), rec->path.c_str());
@@ -140,12 +144,7 @@ void RemoteStreams::expect(bool video, bool audio) {
 }
 
 void RemoteStreams::drop_since(size_t mark) {
-    while (elements_.size() > mark) {
-        GstElement* e = elements_.back();
-        elements_.pop_back();
-        gst_element_set_state(e, GST_STATE_NULL);
-        gst_bin_remove(GST_BIN(pipeline_), e);
-    }
+    while (elements_.size() > mark) elements_.pop_back();  // NULL and out of the bin
 }
 
 bool RemoteStreams::attach(GstPad* rtp_pad, std::string* error) {
@@ -211,21 +210,20 @@ bool RemoteStreams::attach(GstPad* rtp_pad, std::string* error) {
         g_object_set(head.front(), "request-keyframe", TRUE, nullptr);
     if (!link_chain(head) || !link_chain(decode)) return fail("its elements do not link");
 
-    GstPad* decoded = gst_element_get_static_pad(dec, "src");
+    // `this` outlives the probe: teardown() stops the decoder before we go.
+    GstPtr<GstPad> decoded(gst_element_get_static_pad(dec, "src"));
     gst_pad_add_probe(
-        decoded, GST_PAD_PROBE_TYPE_BUFFER,
+        decoded.get(), GST_PAD_PROBE_TYPE_BUFFER,
         kind == Kind::Video ? &RemoteStreams::count_video : &RemoteStreams::count_audio, this,
         nullptr);
-    gst_object_unref(decoded);
 
     record(kind, tee);
     for (auto it = decode.rbegin(); it != decode.rend(); ++it)
         gst_element_sync_state_with_parent(*it);
     for (auto it = head.rbegin(); it != head.rend(); ++it) gst_element_sync_state_with_parent(*it);
 
-    GstPad* depay_sink = gst_element_get_static_pad(head.front(), "sink");
-    GstPadLinkReturn r = gst_pad_link(rtp_pad, depay_sink);
-    gst_object_unref(depay_sink);
+    GstPtr<GstPad> depay_sink(gst_element_get_static_pad(head.front(), "sink"));
+    GstPadLinkReturn r = gst_pad_link(rtp_pad, depay_sink.get());
     if (r != GST_PAD_LINK_OK) {
         log::warn("peer %s: cannot link incoming %s (%d)", peer_.c_str(), kind_name(kind),
                   static_cast<int>(r));
@@ -245,16 +243,16 @@ void RemoteStreams::record(Kind kind, GstElement* tee) {
     if (!q) return;
     g_object_set(q, "max-size-time", static_cast<guint64>(3 * GST_SECOND), "max-size-buffers", 0u,
                  "max-size-bytes", 0u, nullptr);
-    GstPad* tee_src = gst_element_request_pad_simple(tee, "src_%u");
+    // Released with the tee, which this branch's elements_ own.
+    GstPtr<GstPad> tee_src(gst_element_request_pad_simple(tee, "src_%u"));
     if (!tee_src) return;
-    GstPad* q_sink = gst_element_get_static_pad(q, "sink");
-    GstPad* q_src = gst_element_get_static_pad(q, "src");
-    gst_pad_link(q_src, it->second);
-    gst_object_unref(q_src);
+    GstPtr<GstPad> q_sink(gst_element_get_static_pad(q, "sink"));
+    GstPtr<GstPad> q_src(gst_element_get_static_pad(q, "src"));
+    gst_pad_link(q_src.get(), it->second.get());
     gst_element_sync_state_with_parent(q);
-    gst_pad_link(tee_src, q_sink);
-    rec_->tee_pads[kind] = tee_src;
-    rec_->queue_pads[kind] = q_sink;
+    gst_pad_link(tee_src.get(), q_sink.get());
+    rec_->tee_pads[kind] = std::move(tee_src);
+    rec_->queue_pads[kind] = std::move(q_sink);
 }
 
 GstPadProbeReturn RemoteStreams::count_video(GstPad* pad, GstPadProbeInfo* info, gpointer p) {
@@ -294,25 +292,25 @@ void RemoteStreams::finish(int timeout_ms, std::function<void()> done) {
     for (auto& [kind, pad] : rec_->mux_pads) {
         auto q = rec_->queue_pads.find(kind);
         if (q == rec_->queue_pads.end()) {
-            gst_pad_send_event(pad, gst_event_new_eos());
+            gst_pad_send_event(pad.get(), gst_event_new_eos());
             continue;
         }
-        GstPad* tee_src = rec_->tee_pads[kind];
-        gst_pad_unlink(tee_src, q->second);
-        gst_pad_send_event(q->second, gst_event_new_eos());
+        gst_pad_unlink(rec_->tee_pads[kind].get(), q->second.get());
+        gst_pad_send_event(q->second.get(), gst_event_new_eos());
     }
-    rec_->timeout = g_timeout_add(
+    // `this` is safe: the source goes with rec_.
+    rec_->timeout.reset(g_timeout_add(
         static_cast<guint>(timeout_ms),
         [](gpointer p) -> gboolean {
             auto* self = static_cast<RemoteStreams*>(p);
-            self->rec_->timeout = 0;
+            self->rec_->timeout.release();
             if (!self->rec_->finished)
                 log::warn("peer %s: recording %s not finalized in time", self->peer_.c_str(),
                           self->rec_->path.c_str());
             self->finished_recording();
             return G_SOURCE_REMOVE;
         },
-        this);
+        this));
 }
 
 void RemoteStreams::finished_recording() {
@@ -321,8 +319,7 @@ void RemoteStreams::finished_recording() {
         std::lock_guard<std::mutex> lock(mutex_);
         if (!rec_ || rec_->finished) return;
         rec_->finished = true;
-        if (rec_->timeout) g_source_remove(rec_->timeout);
-        rec_->timeout = 0;
+        rec_->timeout.reset();
         waiters = std::move(rec_->waiters);
     }
     for (auto& w : waiters) w();
@@ -330,22 +327,9 @@ void RemoteStreams::finished_recording() {
 
 void RemoteStreams::teardown() {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (rec_) {
-        if (rec_->timeout) g_source_remove(rec_->timeout);
-        rec_->timeout = 0;
-        for (auto& [kind, pad] : rec_->mux_pads) {
-            gst_element_release_request_pad(rec_->mux, pad);
-            gst_object_unref(pad);
-        }
-        for (auto& [kind, pad] : rec_->queue_pads) gst_object_unref(pad);
-        for (auto& [kind, pad] : rec_->tee_pads) gst_object_unref(pad);  // released with the tee
-        rec_.reset();
-    }
-    for (GstElement* e : elements_) {
-        if (!e) continue;
-        gst_element_set_state(e, GST_STATE_NULL);
-        gst_bin_remove(GST_BIN(pipeline_), e);
-    }
+    // The muxer's pads go back to it before the muxer leaves the pipeline.
+    rec_.reset();
+    for (auto& e : elements_) e.reset();  // in the order added
     elements_.clear();
 }
 

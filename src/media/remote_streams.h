@@ -5,6 +5,7 @@
 #include "media/codecs.h"
 #include "media/options.h"
 #include "report/peer_record.h"
+#include "util/gobj.h"
 #include "util/main_thread.h"
 
 #include <gst/gst.h>
@@ -35,6 +36,7 @@ class RemoteStreams {
     // finalized, or after `timeout_ms`.
     void finish(int timeout_ms, std::function<void()> done);
     // Main loop: sets every element to NULL and removes it. The webrtcbin must be stopped.
+    // Repeatable: the destructor calls it again.
     void teardown();
 
   private:
@@ -49,12 +51,12 @@ class RemoteStreams {
     static GstPadProbeReturn count_audio(GstPad*, GstPadProbeInfo*, gpointer self);
 
     std::string peer_;
-    GstElement* pipeline_;
+    GstElement* pipeline_;  // borrowed: the app's pipeline outlives every session
     bool window_ = false;
     std::string record_dir_;
     std::shared_ptr<MediaCounters> counters_;
     std::mutex mutex_;  // held by the entry points (all on the main loop; probes only count)
-    std::vector<GstElement*> elements_;
+    std::vector<BinElement> elements_;  // every element of every branch, in the order added
     std::unique_ptr<Recording> rec_;
     Lifetime alive_ = make_lifetime();
 };

@@ -34,18 +34,18 @@ SendGate::Verdict SendGate::admit(bool keyframe, unsigned queued) {
 }
 
 void SendGate::install(GstElement* queue, std::function<void()> request_keyframe) {
-    queue_ = queue;
+    queue_.reset(GST_ELEMENT(gst_object_ref(queue)));
     request_keyframe_ = std::move(request_keyframe);
-    GstPad* sink = gst_element_get_static_pad(queue, "sink");
-    gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_BUFFER, &SendGate::on_buffer, this, nullptr);
-    gst_object_unref(sink);
+    GstPtr<GstPad> sink(gst_element_get_static_pad(queue, "sink"));
+    probe_ = PadProbe(sink.get(), gst_pad_add_probe(sink.get(), GST_PAD_PROBE_TYPE_BUFFER,
+                                                    &SendGate::on_buffer, this, nullptr));
 }
 
 GstPadProbeReturn SendGate::on_buffer(GstPad*, GstPadProbeInfo* info, gpointer p) {
     auto* self = static_cast<SendGate*>(p);
     GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
     guint queued = 0;
-    g_object_get(self->queue_, "current-level-buffers", &queued, nullptr);
+    g_object_get(self->queue_.get(), "current-level-buffers", &queued, nullptr);
     bool keyframe = !GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT);
     switch (self->admit(keyframe, queued)) {
         case Verdict::Pass:

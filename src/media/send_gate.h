@@ -4,6 +4,8 @@
 // for a keyframe and reopens on it. Audio frames stand alone and are simply dropped.
 #pragma once
 
+#include "util/gobj.h"
+
 #include <gst/gst.h>
 
 #include <atomic>
@@ -27,7 +29,7 @@ class SendGate {
     Verdict admit(bool keyframe, unsigned queued);
 
     // Installs the gate on `queue`'s sink pad; `request_keyframe` may run on any thread.
-    // The gate must outlive the queue's streaming.
+    // The gate must outlive the queue's streaming; the probe goes with the gate.
     void install(GstElement* queue, std::function<void()> request_keyframe);
 
     std::uint64_t dropped() const { return dropped_.load(); }
@@ -46,8 +48,9 @@ class SendGate {
     bool closed_request_sent_ = false;
     std::atomic<std::uint64_t> dropped_{0};
     std::atomic<std::uint64_t> passed_{0};
-    GstElement* queue_ = nullptr;
     std::function<void()> request_keyframe_;
+    GstPtr<GstElement> queue_;
+    PadProbe probe_;  // last: removed before what it reads
 };
 
 }  // namespace rp::media

@@ -19,17 +19,18 @@ constexpr gint64 kSilenceTimeoutUs = 5 * G_USEC_PER_SEC;
 SessionManager::SessionManager(GstElement* pipeline, LocalMedia& local, const Options& cfg,
                                PeerSignaller& signaller)
     : pipeline_(pipeline), local_(local), cfg_(cfg), signaller_(signaller) {
-    liveness_timer_ = g_timeout_add_seconds(
+    // `this` is safe: the source goes with liveness_timer_.
+    liveness_timer_.reset(g_timeout_add_seconds(
         1,
         [](gpointer p) -> gboolean {
             static_cast<SessionManager*>(p)->check_liveness();
             return G_SOURCE_CONTINUE;
         },
-        this);
+        this));
 }
 
 SessionManager::~SessionManager() {
-    if (liveness_timer_) g_source_remove(liveness_timer_);
+    liveness_timer_.reset();
     sessions_.clear();
 }
 

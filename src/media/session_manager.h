@@ -7,6 +7,7 @@
 #include "media/peer_session.h"
 #include "report/peer_record.h"
 #include "report/stats.h"
+#include "util/gobj.h"
 
 #include <functional>
 #include <map>
@@ -75,7 +76,7 @@ class SessionManager : public PeerEvents {
         early_candidates_;             // before the session exists
     std::vector<PeerRecord> records_;  // every member seen, in order
     std::map<std::string, Liveness> liveness_;
-    guint liveness_timer_ = 0;
+    SourceId liveness_timer_;
     std::set<std::string> warned_;   // "peer|kind"
     std::set<std::string> refused_;  // warned once each about --max-peers
     Lifetime alive_ = make_lifetime();

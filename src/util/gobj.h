@@ -65,6 +65,11 @@ struct JsonObjectUnref {
         if (o) json_object_unref(o);
     }
 };
+struct GstStructureFree {
+    void operator()(GstStructure* s) const {
+        if (s) gst_structure_free(s);
+    }
+};
 struct GstMessageUnref {
     void operator()(GstMessage* m) const {
         if (m) gst_message_unref(m);
@@ -99,6 +104,7 @@ using WebRTCDescPtr = std::unique_ptr<GstWebRTCSessionDescription, WebRTCDescFre
 using JsonArrayPtr = std::unique_ptr<JsonArray, JsonArrayUnref>;
 using JsonObjectPtr = std::unique_ptr<JsonObject, JsonObjectUnref>;
 using MessagePtr = std::unique_ptr<GstMessage, GstMessageUnref>;
+using StructurePtr = std::unique_ptr<GstStructure, GstStructureFree>;
 using MainLoopPtr = std::unique_ptr<GMainLoop, GMainLoopUnref>;
 using PipelinePtr = std::unique_ptr<GstElement, PipelineRelease>;
 
@@ -135,18 +141,117 @@ class SourceId {
     guint id_ = 0;
 };
 
+// An element owned while it sits in a running bin: reset() (or the destructor) sets it to NULL
+// and takes it out of its bin. Holds a reference of its own besides the bin's.
+class BinElement {
+  public:
+    BinElement() = default;
+    // Adds `element` (a reference the caller owns, e.g. from make_element) to `bin`.
+    BinElement(GstBin* bin, GstPtr<GstElement> element) : element_(std::move(element)) {
+        if (element_) gst_bin_add(bin, element_.get());
+    }
+    ~BinElement() { reset(); }
+    BinElement(BinElement&&) noexcept = default;
+    BinElement& operator=(BinElement&& o) noexcept {
+        if (this != &o) {
+            reset();
+            element_ = std::move(o.element_);
+        }
+        return *this;
+    }
+    BinElement(const BinElement&) = delete;
+    BinElement& operator=(const BinElement&) = delete;
+
+    void reset() {
+        if (!element_) return;
+        gst_element_set_state(element_.get(), GST_STATE_NULL);
+        GstPtr<GstObject> parent(gst_object_get_parent(GST_OBJECT(element_.get())));
+        if (parent) gst_bin_remove(GST_BIN(parent.get()), element_.get());
+        element_.reset();
+    }
+    GstElement* get() const { return element_.get(); }
+    explicit operator bool() const { return element_ != nullptr; }
+
+  private:
+    GstPtr<GstElement> element_;
+};
+
+// A new element from `factory`, its floating reference sunk; null when the factory is missing.
+inline GstPtr<GstElement> make_element(const char* factory) {
+    GstElement* e = gst_element_factory_make(factory, nullptr);
+    return GstPtr<GstElement>(e ? GST_ELEMENT(gst_object_ref_sink(e)) : nullptr);
+}
+
+// A request pad, released from its element and unreffed with its owner.
+class RequestPad {
+  public:
+    RequestPad() = default;
+    // Takes `pad` (transfer full, as gst_element_request_pad returns it; may be null).
+    RequestPad(GstElement* element, GstPad* pad)
+        : element_(pad ? GST_ELEMENT(gst_object_ref(element)) : nullptr), pad_(pad) {}
+    ~RequestPad() { reset(); }
+    RequestPad(RequestPad&&) noexcept = default;
+    RequestPad& operator=(RequestPad&& o) noexcept {
+        if (this != &o) {
+            reset();
+            element_ = std::move(o.element_);
+            pad_ = std::move(o.pad_);
+        }
+        return *this;
+    }
+    RequestPad(const RequestPad&) = delete;
+    RequestPad& operator=(const RequestPad&) = delete;
+
+    void reset() {
+        if (element_ && pad_) gst_element_release_request_pad(element_.get(), pad_.get());
+        pad_.reset();
+        element_.reset();
+    }
+    GstPad* get() const { return pad_.get(); }
+    explicit operator bool() const { return pad_ != nullptr; }
+
+  private:
+    GstPtr<GstElement> element_;
+    GstPtr<GstPad> pad_;
+};
+
+// A pad probe, removed with its owner (which also holds a reference on the pad).
+class PadProbe {
+  public:
+    PadProbe() = default;
+    PadProbe(GstPad* pad, gulong id)
+        : pad_(id ? GST_PAD(gst_object_ref(pad)) : nullptr), id_(pad_ ? id : 0) {}
+    ~PadProbe() { reset(); }
+    PadProbe(PadProbe&& o) noexcept : pad_(std::move(o.pad_)), id_(o.id_) { o.id_ = 0; }
+    PadProbe& operator=(PadProbe&& o) noexcept {
+        if (this != &o) {
+            reset();
+            pad_ = std::move(o.pad_);
+            id_ = o.id_;
+            o.id_ = 0;
+        }
+        return *this;
+    }
+    PadProbe(const PadProbe&) = delete;
+    PadProbe& operator=(const PadProbe&) = delete;
+
+    void reset() {
+        if (pad_ && id_) gst_pad_remove_probe(pad_.get(), id_);
+        pad_.reset();
+        id_ = 0;
+    }
+    GstPad* pad() const { return pad_.get(); }
+    explicit operator bool() const { return id_ != 0; }
+
+  private:
+    GstPtr<GstPad> pad_;
+    gulong id_ = 0;
+};
+
 inline std::string take_string(gchar* s) {
     GCharPtr owner(s);
     return s ? std::string(s) : std::string();
 }
-
-// Added for the media layer's owners.
-struct GstStructureFree {
-    void operator()(GstStructure* s) const {
-        if (s) gst_structure_free(s);
-    }
-};
-using StructurePtr = std::unique_ptr<GstStructure, GstStructureFree>;
 
 // A GList of GstObject references (gst_device_monitor_get_devices, gst_bin_iterate...).
 struct GstObjectListFree {

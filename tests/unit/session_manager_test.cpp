@@ -62,6 +62,10 @@ struct Node {
 class SessionManagerTest : public ::testing::Test {
   protected:
     static void SetUpTestSuite() { gst_init(nullptr, nullptr); }
+    // Own the default context, as g_main_loop_run does in the app: work handed to the main loop
+    // from streaming threads then waits for this thread instead of running where it was posted.
+    void SetUp() override { ASSERT_TRUE(g_main_context_acquire(nullptr)); }
+    void TearDown() override { g_main_context_release(nullptr); }
 };
 
 TEST_F(SessionManagerTest, NothingStartsOnceClosing) {

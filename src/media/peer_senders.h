@@ -1,0 +1,70 @@
+// The send side of one call: a branch per kind (queue behind a SendGate, payloader,
+// capsfilter) from LocalMedia's shared tee into a webrtcbin sink pad, and the keyframe
+// requests that come back up it. Main-loop object; streaming threads only count or hand off.
+#pragma once
+
+#include "media/codecs.h"
+#include "media/local_media.h"
+#include "media/options.h"
+#include "media/send_gate.h"
+#include "util/gobj.h"
+
+#include <gst/gst.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rp::media {
+
+// The RTP caps of `codec` with payload type `pt`, as webrtcbin's sink pads and
+// transceivers take them.
+CapsPtr rtp_caps(const SendCodec& codec, int pt);
+
+class PeerSenders {
+  public:
+    // Borrows the last three: their owners outlive every session.
+    PeerSenders(std::string peer, GstElement* pipeline, LocalMedia& local, const Options& cfg);
+    ~PeerSenders();
+    PeerSenders(const PeerSenders&) = delete;
+    PeerSenders& operator=(const PeerSenders&) = delete;
+
+    // Builds the branch for `kind` with payload type `pt` and links it to a new sink pad of
+    // `webrtc`, still in NULL and apart from the tee. `caps_seen` runs on a streaming thread
+    // once caps leave the branch (its SSRC is then known); it must only hand off.
+    bool add(Kind kind, int pt, GstElement* webrtc, std::function<void()> caps_seen);
+    // Brings webrtcbin and every branch to PLAYING, then links each branch to its tee.
+    bool start(GstElement* webrtc);
+    size_t size() const { return senders_.size(); }
+    // The call is connected: from now on the gates let frames through.
+    void open();
+    std::uint64_t video_frames_sent() const;
+
+    // Teardown, in two steps around stopping webrtcbin: first the branches leave the shared
+    // tees (so the encoders never wait on them), then, once webrtcbin is NULL, they go to NULL
+    // and out of the pipeline and give back webrtcbin's pads.
+    void detach_from_tees();
+    void remove();
+
+  private:
+    struct Sender {
+        Kind kind = Kind::Video;
+        RequestPad tee_pad;                // on LocalMedia's shared tee
+        std::vector<BinElement> elements;  // queue, payloader, capsfilter
+        RequestPad webrtc_pad;
+        std::unique_ptr<SendGate> gate;  // outlives the branch: destroyed after it is NULL
+    };
+
+    void forward_keyframe_requests(GstElement* payloader);
+    bool attach_to_tee(Sender& s);
+
+    std::string peer_;
+    GstElement* pipeline_;
+    LocalMedia& local_;
+    const Options& cfg_;
+    std::vector<Sender> senders_;
+};
+
+}  // namespace rp::media

@@ -1,0 +1,137 @@
+// PeerSession's negotiation states through one real offer/answer exchange between two
+// sessions on loopback, and the descriptions each state refuses.
+#include "media/peer_session.h"
+#include "media/local_media.h"
+#include "util/gobj.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rp::media {
+namespace {
+
+bool spin_until(const std::function<bool()>& done, int timeout_ms) {
+    gint64 until = g_get_monotonic_time() + timeout_ms * 1000LL;
+    while (!done() && g_get_monotonic_time() < until) g_main_context_iteration(nullptr, FALSE);
+    return done();
+}
+
+// Declared in teardown order.
+struct Side {
+    Options opts;
+    PipelinePtr pipeline{gst_pipeline_new(nullptr)};
+    std::optional<LocalMedia> local;
+    std::vector<SessionDescription> sent;
+    std::vector<std::string> failures;
+    std::optional<PeerSession> session;
+
+    explicit Side(const char* peer) {
+        opts.audio = {"none", ""};
+        opts.stun.clear();
+        opts.ice_addresses = {"127.0.0.1"};
+        opts.sinks = {{"fake", ""}};
+        opts.width = 160;
+        opts.height = 120;
+        opts.dtls_key_cache = "none";
+        local.emplace(pipeline.get(), opts);
+        std::string err;
+        EXPECT_TRUE(local->build(&err)) << err;
+        SessionCallbacks cb;
+        cb.send_description = [this](const SessionDescription& d) { sent.push_back(d); };
+        cb.send_candidate = [](const IceCandidate&) {};
+        cb.state_changed = [](PeerState) {};
+        cb.failed = [this](const std::string& why) { failures.push_back(why); };
+        session.emplace(peer, pipeline.get(), *local, opts, std::make_shared<MediaCounters>(),
+                        std::move(cb));
+        EXPECT_NE(gst_element_set_state(pipeline.get(), GST_STATE_PLAYING),
+                  GST_STATE_CHANGE_FAILURE);
+    }
+};
+
+class PeerSessionTest : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() { gst_init(nullptr, nullptr); }
+};
+
+// Held for the whole test, as g_main_loop_run holds it in the app: while nobody owns the
+// default context, g_main_context_invoke runs the work on the calling (streaming) thread.
+struct OwnMainContext {
+    OwnMainContext() { g_main_context_acquire(nullptr); }
+    ~OwnMainContext() { g_main_context_release(nullptr); }
+};
+
+TEST_F(PeerSessionTest, OfferAndAnswerWalkTheStates) {
+    OwnMainContext owner;
+    Side caller("callee"), callee("caller");
+    EXPECT_EQ(caller.session->negotiation(), Negotiation::Idle);
+    EXPECT_FALSE(caller.session->is_caller());
+
+    std::string err;
+    ASSERT_TRUE(caller.session->start_offer(&err)) << err;
+    EXPECT_TRUE(caller.session->is_caller());
+    EXPECT_FALSE(caller.session->has_remote());
+
+    // Before our offer exists, an answer has nothing to answer.
+    SessionDescription early{"answer",
+                             "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
+                             "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\n"
+                             "a=mid:0\r\na=recvonly\r\na=rtpmap:96 VP8/90000\r\n"};
+    EXPECT_FALSE(caller.session->apply_remote(early, &err));
+    EXPECT_EQ(err, "an answer before our offer");
+
+    ASSERT_TRUE(spin_until([&] { return !caller.sent.empty(); }, 10000));
+    EXPECT_EQ(caller.session->negotiation(), Negotiation::Offering);
+    const SessionDescription offer = caller.sent.front();
+    ASSERT_EQ(offer.type, "offer");
+    EXPECT_FALSE(caller.session->apply_remote(offer, &err));
+    EXPECT_EQ(err, "an offer while we are calling");
+
+    ASSERT_TRUE(callee.session->apply_remote(offer, &err)) << err;
+    EXPECT_TRUE(callee.session->has_remote());
+    EXPECT_FALSE(callee.session->is_caller());
+    ASSERT_TRUE(spin_until([&] { return !callee.sent.empty(); }, 10000))
+        << static_cast<int>(callee.session->negotiation()) << " "
+        << (callee.failures.empty() ? "" : callee.failures.front());
+    EXPECT_EQ(callee.session->negotiation(), Negotiation::Answering);
+    const SessionDescription answer = callee.sent.front();
+    ASSERT_EQ(answer.type, "answer");
+    EXPECT_FALSE(callee.session->apply_remote(answer, &err));
+    EXPECT_EQ(err, "a second answer");
+
+    ASSERT_TRUE(caller.session->apply_remote(answer, &err)) << err;
+    EXPECT_EQ(caller.session->negotiation(), Negotiation::Answered);
+    EXPECT_TRUE(caller.session->has_remote());
+    EXPECT_FALSE(caller.session->apply_remote(answer, &err));
+    EXPECT_EQ(err, "a second answer");
+    EXPECT_TRUE(caller.failures.empty());
+    EXPECT_TRUE(callee.failures.empty());
+}
+
+// The owners in util/gobj.h give back what they hold: a bin's child, a request pad, a probe.
+TEST(GObjOwners, ReleaseWhatTheyHold) {
+    gst_init(nullptr, nullptr);
+    PipelinePtr bin(gst_pipeline_new(nullptr));
+    GstElement* tee = nullptr;
+    {
+        BinElement owned(GST_BIN(bin.get()), make_element("tee"));
+        tee = owned.get();
+        ASSERT_NE(tee, nullptr);
+        EXPECT_EQ(GST_OBJECT_PARENT(tee), GST_OBJECT(bin.get()));
+        {
+            RequestPad pad(tee, gst_element_request_pad_simple(tee, "src_%u"));
+            ASSERT_TRUE(pad);
+            EXPECT_EQ(GST_ELEMENT(tee)->numsrcpads, 1);
+            PadProbe probe(pad.get(), gst_pad_add_probe(pad.get(), GST_PAD_PROBE_TYPE_BUFFER,
+                                                        nullptr, nullptr, nullptr));
+            EXPECT_TRUE(probe);
+        }
+        EXPECT_EQ(GST_ELEMENT(tee)->numsrcpads, 0);
+    }
+    EXPECT_EQ(GST_BIN(bin.get())->numchildren, 0);
+}
+
+}  // namespace
+}  // namespace rp::media

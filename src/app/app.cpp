@@ -201,7 +201,7 @@ int App::run() {
                                       ? media::default_dtls_key_cache_path()
                                       : opts_.dtls_key_cache);
     cert_warmup_ = std::jthread([] {
-        if (GstElement* dtls = gst_element_factory_make("dtlsdec", nullptr)) gst_object_unref(dtls);
+        make_element("dtlsdec");  // its init makes (or loads) the key; the element goes at once
     });
     if (!start_media()) return finish();
 

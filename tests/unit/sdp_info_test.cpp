@@ -175,7 +175,11 @@ TEST(SdpInfo, FindPayloadPicksTheOffersTypeForOurCodec) {
 MediaLine h264_line(const std::vector<std::string>& fmtps) {
     std::vector<std::string> body = {"a=group:BUNDLE v"};
     std::string m = "m=video 9 UDP/TLS/RTP/SAVPF";
-    for (size_t i = 0; i < fmtps.size(); ++i) m += " " + std::to_string(100 + i);
+    for (size_t i = 0; i < fmtps.size(); ++i) {
+        // Appended in two steps: " " + std::to_string(...) trips GCC 12's -Wrestrict at -O3.
+        m += ' ';
+        m += std::to_string(100 + i);
+    }
     body.push_back(m);
     body.push_back("a=mid:v");
     for (size_t i = 0; i < fmtps.size(); ++i) {

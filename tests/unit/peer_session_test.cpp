@@ -1,6 +1,7 @@
 // PeerSession's negotiation states through one real offer/answer exchange between two
 // sessions on loopback, and the descriptions each state refuses.
 #include "media/peer_session.h"
+#include "loopback_media.h"
 #include "media/local_media.h"
 #include "util/gobj.h"
 
@@ -13,15 +14,11 @@
 namespace rp::media {
 namespace {
 
-bool spin_until(const std::function<bool()>& done, int timeout_ms) {
-    gint64 until = g_get_monotonic_time() + timeout_ms * 1000LL;
-    while (!done() && g_get_monotonic_time() < until) g_main_context_iteration(nullptr, FALSE);
-    return done();
-}
+using testing::spin_until;
 
 // Declared in teardown order.
 struct Side {
-    Options opts;
+    Options opts = testing::loopback_options();
     PipelinePtr pipeline{gst_pipeline_new(nullptr)};
     std::optional<LocalMedia> local;
     std::vector<SessionDescription> sent;
@@ -29,13 +26,6 @@ struct Side {
     std::optional<PeerSession> session;
 
     explicit Side(const char* peer) {
-        opts.audio = {"none", ""};
-        opts.stun.clear();
-        opts.ice_addresses = {"127.0.0.1"};
-        opts.sinks = {{"fake", ""}};
-        opts.width = 160;
-        opts.height = 120;
-        opts.dtls_key_cache = "none";
         local.emplace(pipeline.get(), opts);
         std::string err;
         EXPECT_TRUE(local->build(&err)) << err;

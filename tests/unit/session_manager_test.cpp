@@ -5,6 +5,7 @@
 // the pipeline it was removed from.
 #include "media/session_manager.h"
 #include "link/peer_link.h"
+#include "loopback_media.h"
 #include "media/local_media.h"
 #include "util/gobj.h"
 
@@ -17,6 +18,8 @@
 namespace rp::media {
 namespace {
 
+using testing::spin_until;
+
 struct Recorder : PeerSignaller {
     std::vector<std::pair<std::string, SessionDescription>> descriptions;
     std::vector<std::string> ended;
@@ -27,29 +30,15 @@ struct Recorder : PeerSignaller {
     void session_ended(const std::string& peer) override { ended.push_back(peer); }
 };
 
-// Runs the default main context until `done` holds or `timeout_ms` passed.
-bool spin_until(const std::function<bool()>& done, int timeout_ms) {
-    gint64 until = g_get_monotonic_time() + timeout_ms * 1000LL;
-    while (!done() && g_get_monotonic_time() < until) g_main_context_iteration(nullptr, FALSE);
-    return done();
-}
-
 // Declared in teardown order, as the app declares them.
 struct Node {
-    Options opts;
+    Options opts = testing::loopback_options();
     PipelinePtr pipeline{gst_pipeline_new(nullptr)};
     std::optional<LocalMedia> local;
     Recorder signaller;
     std::optional<SessionManager> sessions;
 
     Node() {
-        opts.audio = {"none", ""};
-        opts.stun.clear();
-        opts.ice_addresses = {"127.0.0.1"};
-        opts.sinks = {{"fake", ""}};
-        opts.width = 160;
-        opts.height = 120;
-        opts.dtls_key_cache = "none";
         local.emplace(pipeline.get(), opts);
         std::string err;
         EXPECT_TRUE(local->build(&err)) << err;

@@ -53,6 +53,7 @@ class App : private PeerEvents {
                        bool we_call) override {
         sessions_.member_joined(peer, user_json, we_call);
     }
+    void joined(const std::string& self_id) override { local_.set_sender_id(self_id); }
     void member_left(const std::string& peer) override { sessions_.member_left(peer); }
     void remote_description(const std::string& peer, const SessionDescription& desc) override {
         sessions_.remote_description(peer, desc);

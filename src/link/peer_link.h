@@ -32,6 +32,8 @@ class PeerSignaller {
 class PeerEvents {
   public:
     virtual ~PeerEvents() = default;
+    // We are in the room under `self_id` (again, with a new id, after a reconnect).
+    virtual void joined(const std::string& self_id) { (void)self_id; }
     // user_json: the member's user object as JSON text ("{}" when the server never told us).
     // we_call: true when we must send the offer.
     virtual void member_joined(const std::string& peer, const std::string& user_json,

@@ -64,6 +64,13 @@ std::optional<std::uint32_t> read_stamp(const LumaPlane& p) {
     return ms;
 }
 
+std::uint16_t sender_tag(const char* id, std::size_t len) {
+    std::uint32_t h = 2166136261u;  // FNV-1a
+    for (std::size_t i = 0; i < len; ++i) h = (h ^ static_cast<unsigned char>(id[i])) * 16777619u;
+    std::uint16_t tag = static_cast<std::uint16_t>(h ^ (h >> 16));
+    return tag ? tag : 1;
+}
+
 std::uint32_t stamp_clock_ms() {
     return static_cast<std::uint32_t>(static_cast<std::uint64_t>(g_get_real_time() / 1000));
 }

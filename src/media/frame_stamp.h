@@ -5,6 +5,7 @@
 // hosts synchronized with NTP/PTP).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
@@ -23,6 +24,9 @@ inline constexpr int kStampBits = 48;
 
 void paint_stamp(LumaPlane plane, std::uint32_t ms);
 std::optional<std::uint32_t> read_stamp(const LumaPlane& plane);
+// A member's id folded into 16 bits: the sender tag a stamp and a test tone carry (0 never:
+// it means "before we joined").
+std::uint16_t sender_tag(const char* id, std::size_t len);
 // ms now on the stamp clock (wall clock, so two processes on one host agree).
 std::uint32_t stamp_clock_ms();
 

@@ -129,6 +129,10 @@ GstPadProbeReturn LocalMedia::stamp_frame(GstPad* pad, GstPadProbeInfo* info, gp
     return GST_PAD_PROBE_OK;
 }
 
+void LocalMedia::set_sender_id(const std::string& id) {
+    sender_tag_.store(media::sender_tag(id.data(), id.size()));
+}
+
 void LocalMedia::request_keyframe() {
     if (!video_encoder_) return;
     constexpr gint64 kMinGapUs = 500 * 1000;

@@ -34,6 +34,11 @@ class LocalMedia {
     // requests in between are merged into one at the end of the gap. Any thread.
     void request_keyframe();
 
+    // Main loop: our id in the room, so that test sources mark what they send as ours (the
+    // --latency-probe stamp's sender tag, the test tone's frequency). Any id before the first.
+    void set_sender_id(const std::string& id);
+    std::uint32_t sender_tag() const { return sender_tag_.load(); }
+
     std::uint64_t video_frames_captured() const { return video_frames_captured_.load(); }
     std::uint64_t video_frames_encoded() const { return video_frames_encoded_.load(); }
     std::uint64_t keyframes_encoded() const { return keyframes_encoded_.load(); }
@@ -61,6 +66,7 @@ class LocalMedia {
     // fired on the main loop; destroyed with us whether or not it fired.
     std::mutex keyframe_mutex_;
     GSourcePtr keyframe_timer_;  // guarded by keyframe_mutex_
+    std::atomic<std::uint32_t> sender_tag_{0};
     std::atomic<std::uint64_t> video_frames_captured_{0};
     std::atomic<std::uint64_t> video_frames_encoded_{0};
     std::atomic<std::uint64_t> keyframes_encoded_{0};

@@ -2,6 +2,9 @@
 // (atomics only); everything else by the main loop.
 #pragma once
 
+#include "report/audio_quality.h"
+#include "report/video_quality.h"
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -42,6 +45,11 @@ struct MediaCounters {
     std::atomic<std::uint64_t> audio_buffers{0};
     std::atomic<double> first_video_frame_ms{-1};  // since process start; -1 = none yet
     LatencySamples latency;
+    VideoQuality video_quality;  // fed per decoded frame at the sink
+    AudioQuality audio_quality;  // fed per decoded audio buffer
+    // What we send to this member (congestion control, main loop): -1 none yet.
+    std::atomic<int> target_kbps{-1};
+    std::atomic<int> layer{-1};  // 0 full, 1 low
 };
 
 // The ICE candidate pair a call's media uses, from webrtcbin's get-stats.

@@ -50,6 +50,7 @@ void RoomProtocol::on_connected(const std::string& self_id) {
     json_array_add_element(args.get(), user.release());
     out_.emit("joinRTCRoom", args.get());
     log::info("joined room '%s' as %s", room_.c_str(), self_id_.c_str());
+    up_.joined(self_id_);
 }
 
 void RoomProtocol::on_disconnected() {

@@ -33,15 +33,15 @@ void analyze_video_frame(GstPad* pad, GstBuffer* buf, MediaCounters& c, const st
     std::int64_t arrival = g_get_monotonic_time();
     CapsPtr caps(gst_pad_get_current_caps(pad));
     GstVideoInfo info;
+    GstVideoFrame frame;
     if (!buf || !caps || !gst_video_info_from_caps(&info, caps.get()) ||
-        !GST_VIDEO_FORMAT_INFO_IS_YUV(info.finfo)) {
-        FrameFacts f;  // still a frame: it counts for rate and freezes
+        !GST_VIDEO_FORMAT_INFO_IS_YUV(info.finfo) ||
+        !gst_video_frame_map(&frame, &info, buf, GST_MAP_READ)) {
+        FrameFacts f;  // a frame we cannot look into still counts for rate and freezes
         f.arrival_us = arrival;
         c.video_quality.on_frame(f);
         return;
     }
-    GstVideoFrame frame;
-    if (!gst_video_frame_map(&frame, &info, buf, GST_MAP_READ)) return;
     LumaPlane plane{static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)),
                     GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0), GST_VIDEO_FRAME_WIDTH(&frame),
                     GST_VIDEO_FRAME_HEIGHT(&frame)};

@@ -63,10 +63,11 @@ try {
   assert.ok(h.v.max_gap_ms >= 1200 && h.v.max_gap_ms <= 2200, explain(h.r));
   assert.equal(h.v.pause_count, 0, explain(h.r));
   assert.equal(h.v.from_expected_sender, true, explain(h.r));
-  // Lost: the frames the sender stamped that were never decoded; on this busy machine the
-  // sender's encoder queue drops some (and the burst after SIGCONT), but most arrive.
-  for (const x of [h, l]) {
-    assert.ok(x.v.frames_lost >= 0 && x.v.frames_lost < x.v.frames_decoded / 2, 'frames lost' + explain(x.r));
+  // Lost: the frames the sender stamped that were never decoded. Some go while the call
+  // starts (~30), on a busy machine the sender's encoder queue drops some, and the burst after
+  // SIGCONT loses about the 45 frames of the stop; most arrive.
+  for (const [x, most] of [[h, 1], [l, 0.5]]) {
+    assert.ok(x.v.frames_lost >= 0 && x.v.frames_lost < x.v.frames_decoded * most, 'frames lost' + explain(x.r));
     assert.equal(x.r.report.peers[0].video.latency_ms.samples, x.v.frames_decoded, 'every frame stamped');
   }
   assert.ok(h.v.psnr_db.mean > 25 && h.v.psnr_db.p5 <= h.v.psnr_db.mean, explain(h.r));

@@ -29,6 +29,27 @@ FrameFacts grid_of(const LumaPlane& p, int top) {
 
 }  // namespace
 
+void analyze_luma(const LumaPlane& plane, std::int64_t arrival_us, MediaCounters& c,
+                  const std::string& peer) {
+    auto stamp = read_stamp(plane);
+    // The stamp rows change every frame: they are neither picture nor motion.
+    int top = stamp ? stamp_height(plane.width, plane.height) : 0;
+    FrameFacts f = grid_of(plane, top);
+    f.arrival_us = arrival_us;
+    if (stamp) {
+        f.stamped = true;
+        f.frame_number = stamp->frame;
+        f.sender_tag = stamp->sender;
+        f.expected_tag = sender_tag(peer.data(), peer.size());
+        f.psnr_db = test_pattern_psnr(plane, top, stamp->frame, stamp->sender);
+    }
+    c.video_quality.on_frame(f);
+    if (!stamp) return;
+    // Glass-to-glass latency: now - then.
+    std::uint32_t latency = stamp_clock_ms() - stamp->ms;  // modulo 2^32
+    if (latency < 60000) c.latency.add(latency);
+}
+
 void analyze_video_frame(GstPad* pad, GstBuffer* buf, MediaCounters& c, const std::string& peer) {
     std::int64_t arrival = g_get_monotonic_time();
     CapsPtr caps(gst_pad_get_current_caps(pad));
@@ -42,27 +63,11 @@ void analyze_video_frame(GstPad* pad, GstBuffer* buf, MediaCounters& c, const st
         c.video_quality.on_frame(f);
         return;
     }
-    LumaPlane plane{static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)),
-                    GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0), GST_VIDEO_FRAME_WIDTH(&frame),
-                    GST_VIDEO_FRAME_HEIGHT(&frame)};
-    auto stamp = read_stamp(plane);
-    // The stamp rows change every frame: they are neither picture nor motion.
-    FrameFacts f = grid_of(plane, stamp ? stamp_height(plane.width, plane.height) : 0);
-    f.arrival_us = arrival;
-    if (stamp) {
-        f.stamped = true;
-        f.frame_number = stamp->frame;
-        f.sender_tag = stamp->sender;
-        f.expected_tag = sender_tag(peer.data(), peer.size());
-        f.psnr_db = test_pattern_psnr(plane, stamp_height(plane.width, plane.height), stamp->frame,
-                                      stamp->sender);
-    }
+    analyze_luma({static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)),
+                  GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0), GST_VIDEO_FRAME_WIDTH(&frame),
+                  GST_VIDEO_FRAME_HEIGHT(&frame)},
+                 arrival, c, peer);
     gst_video_frame_unmap(&frame);
-    c.video_quality.on_frame(f);
-    if (!stamp) return;
-    // Glass-to-glass latency: now - then.
-    std::uint32_t latency = stamp_clock_ms() - stamp->ms;  // modulo 2^32
-    if (latency < 60000) c.latency.add(latency);
 }
 
 }  // namespace rp::media

@@ -98,3 +98,13 @@ TEST(FrameStamp, SenderTagIsNeverZero) {
     EXPECT_NE(rp::media::sender_tag("", 0), 0);
     EXPECT_NE(rp::media::sender_tag("abc", 3), rp::media::sender_tag("abd", 3));
 }
+
+TEST(FrameStamp, AGreyBlockIsNoStamp) {
+    // A picture that happens to carry the right bits and check, but in mid-grey blocks, is
+    // natural content: rejected.
+    Frame f(320, 240);
+    rp::media::paint_stamp(f.plane(), Stamp{9, 8, 7});
+    ASSERT_TRUE(rp::media::read_stamp(f.plane()));
+    for (auto& v : f.y) v = static_cast<std::uint8_t>(v == 235 ? 160 : v == 16 ? 100 : v);
+    EXPECT_FALSE(rp::media::read_stamp(f.plane()));
+}

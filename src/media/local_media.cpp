@@ -4,12 +4,14 @@
 #include "media/devices.h"
 #include "media/encoder_fragments.h"
 #include "media/frame_stamp.h"
+#include "media/test_pattern.h"
 #include "media/video_chain.h"
 #include "util/log.h"
 
 #include <gst/video/video.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace rp::media {
 
@@ -113,18 +115,32 @@ void LocalMedia::add_counters(GstElement* encoder, GstElement* tee) {
         this, nullptr);
 }
 
-GstPadProbeReturn LocalMedia::stamp_frame(GstPad* pad, GstPadProbeInfo* info, gpointer) {
+// --latency-probe: the whole picture is ours, a function of the stamp alone: the test pattern
+// below the stamp, grey (neutral chroma), so that the receiver can regenerate it.
+GstPadProbeReturn LocalMedia::stamp_frame(GstPad* pad, GstPadProbeInfo* info, gpointer p) {
+    auto* self = static_cast<LocalMedia*>(p);
     CapsPtr caps(gst_pad_get_current_caps(pad));
     GstVideoInfo vinfo;
-    if (!caps || !gst_video_info_from_caps(&vinfo, caps.get())) return GST_PAD_PROBE_OK;
+    if (!caps || !gst_video_info_from_caps(&vinfo, caps.get()) ||
+        !GST_VIDEO_FORMAT_INFO_IS_YUV(vinfo.finfo))
+        return GST_PAD_PROBE_OK;
     GstBuffer* buf = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
     GST_PAD_PROBE_INFO_DATA(info) = buf;
     GstVideoFrame frame;
     if (!gst_video_frame_map(&frame, &vinfo, buf, GST_MAP_WRITE)) return GST_PAD_PROBE_OK;
-    paint_stamp({static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)),
-                 GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0), GST_VIDEO_FRAME_WIDTH(&frame),
-                 GST_VIDEO_FRAME_HEIGHT(&frame)},
-                stamp_clock_ms());
+    LumaPlane luma{static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)),
+                   GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0), GST_VIDEO_FRAME_WIDTH(&frame),
+                   GST_VIDEO_FRAME_HEIGHT(&frame)};
+    Stamp stamp{stamp_clock_ms(), static_cast<std::uint16_t>(self->stamp_frames_.fetch_add(1)),
+                static_cast<std::uint16_t>(self->sender_tag())};
+    paint_test_pattern(luma, stamp_height(luma.width, luma.height), stamp.frame, stamp.sender);
+    paint_stamp(luma, stamp);
+    if (GST_VIDEO_FRAME_N_PLANES(&frame) == 3)  // planar chroma (I420, the test source's)
+        for (guint c = 1; c < 3; ++c)
+            for (int y = 0; y < GST_VIDEO_FRAME_COMP_HEIGHT(&frame, c); ++y)
+                memset(static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, c)) +
+                           static_cast<std::ptrdiff_t>(y) * GST_VIDEO_FRAME_PLANE_STRIDE(&frame, c),
+                       128, static_cast<size_t>(GST_VIDEO_FRAME_COMP_WIDTH(&frame, c)));
     gst_video_frame_unmap(&frame);
     return GST_PAD_PROBE_OK;
 }

@@ -7,8 +7,8 @@
 #include <glib/gstdio.h>
 #include <gst/video/video.h>
 
-#include "media/frame_stamp.h"
 #include "media/live_add.h"
+#include "media/video_analysis.h"
 
 namespace rp::media {
 
@@ -30,25 +30,6 @@ std::string safe_file_name(const std::string& peer) {
     std::string out;
     for (char c : peer) out += (g_ascii_isalnum(c) || c == '-' || c == '_') ? c : '_';
     return out.empty() ? "peer" : out;
-}
-
-// A --latency-probe sender painted its capture time into the frame: latency = now - then.
-void read_latency_stamp(GstPad* pad, GstBuffer* buf, MediaCounters& c) {
-    CapsPtr caps(gst_pad_get_current_caps(pad));
-    GstVideoInfo info;
-    if (!buf || !caps || !gst_video_info_from_caps(&info, caps.get()) ||
-        !GST_VIDEO_FORMAT_INFO_IS_YUV(info.finfo))
-        return;
-    GstVideoFrame frame;
-    if (!gst_video_frame_map(&frame, &info, buf, GST_MAP_READ)) return;
-    LumaPlane plane{static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)),
-                    GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0), GST_VIDEO_FRAME_WIDTH(&frame),
-                    GST_VIDEO_FRAME_HEIGHT(&frame)};
-    auto stamp = read_stamp(plane);
-    gst_video_frame_unmap(&frame);
-    if (!stamp) return;
-    std::uint32_t latency = stamp_clock_ms() - *stamp;  // modulo 2^32
-    if (latency < 60000) c.latency.add(latency);
 }
 
 // Drops everything that reaches the pad, so that an unlinked stream never stops webrtcbin's
@@ -258,7 +239,7 @@ void RemoteStreams::record(Kind kind, GstElement* tee) {
 GstPadProbeReturn RemoteStreams::count_video(GstPad* pad, GstPadProbeInfo* info, gpointer p) {
     auto* self = static_cast<RemoteStreams*>(p);
     MediaCounters& c = *self->counters_;
-    read_latency_stamp(pad, GST_PAD_PROBE_INFO_BUFFER(info), c);
+    analyze_video_frame(pad, GST_PAD_PROBE_INFO_BUFFER(info), c, self->peer_);  // video quality
     if (c.video_frames.fetch_add(1) == 0) {
         c.first_video_frame_ms = log::since_start_ms();
         log::info("peer %s: first video frame", self->peer_.c_str());

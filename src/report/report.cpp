@@ -56,6 +56,31 @@ void add_latency(json::Writer& w, std::vector<std::uint32_t> samples) {
     w.end_object();
 }
 
+// The video quality fields (report/quality.h), inside the "video" object; null when unknown.
+void add_video_quality(json::Writer& w, const VideoFigures& v) {
+    auto count = [&](const char* k, const std::optional<std::int64_t>& n) {
+        n ? w.key(k).integer(*n) : w.key(k).null();
+    };
+    w.key("fps").number(v.fps, 1);
+    count("freeze_count", v.freeze_count);
+    w.key("total_freeze_ms").number(v.total_freeze_ms, 0);
+    count("pause_count", v.pause_count);
+    w.key("max_gap_ms").number(v.max_gap_ms, 0);
+    w.key("black").number(v.black, 3);
+    w.key("still").number(v.still, 3);
+    count("frames_lost", v.frames_lost);
+    v.from_expected_sender ? w.key("from_expected_sender").boolean(*v.from_expected_sender)
+                           : w.key("from_expected_sender").null();
+    if (!v.psnr_mean_db) {
+        w.key("psnr_db").null();
+        return;
+    }
+    w.key("psnr_db").begin_object();
+    w.key("mean").number(v.psnr_mean_db, 1);
+    w.key("p5").number(v.psnr_p5_db, 1);
+    w.end_object();
+}
+
 }  // namespace
 
 const char* state_name(PeerState s) {
@@ -102,6 +127,7 @@ std::string report_json(const RunResult& run, const std::vector<std::string>& fa
         w.key("height").integer(c.height.load());
         w.key("latency_ms");
         add_latency(w, c.latency.snapshot());
+        add_video_quality(w, c.video_quality.figures(0));  // vq: reconciled with the writers
         w.end_object();
         w.key("audio").begin_object();
         w.key("buffers_decoded").integer(c.audio_buffers.load());

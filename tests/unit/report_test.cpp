@@ -275,9 +275,15 @@ TEST(ReportJson, PeerFieldsAndTypes) {
 
     JsonObject* video = rp::json::get_object(a, "video");
     ASSERT_TRUE(video);
-    EXPECT_EQ(member_names(video),
-              (std::vector<std::string>{"frames_decoded", "height", "latency_ms", "width"}));
+    EXPECT_EQ(
+        member_names(video),
+        (std::vector<std::string>{"black", "fps", "frames_decoded", "frames_lost", "freeze_count",
+                                  "from_expected_sender", "height", "latency_ms", "max_gap_ms",
+                                  "pause_count", "psnr_db", "still", "total_freeze_ms", "width"}));
     EXPECT_TRUE(JSON_NODE_HOLDS_NULL(json_object_get_member(video, "latency_ms")));
+    // vq: no frames fed to video_quality: every quality field is null.
+    for (const char* m : {"fps", "freeze_count", "black", "still", "frames_lost", "psnr_db"})
+        EXPECT_TRUE(JSON_NODE_HOLDS_NULL(json_object_get_member(video, m))) << m;
     for (const char* m : {"frames_decoded", "width", "height"})
         EXPECT_TRUE(is_type(video, m, G_TYPE_INT64)) << m;
     EXPECT_EQ(json_object_get_int_member(video, "frames_decoded"), 123);
@@ -447,4 +453,38 @@ TEST(ReportJson, LatencyPercentilesFromProbeSamples) {
     EXPECT_EQ(json_object_get_int_member(lat, "p95"), 95);
     EXPECT_EQ(json_object_get_int_member(lat, "max"), 100);
     EXPECT_EQ(json_object_get_int_member(lat, "samples"), 100);
+}
+
+// vq: the video quality fields once frames (stamped, with PSNR) were measured.
+TEST(ReportJson, VideoQualityFromMeasuredFrames) {
+    rp::RunResult run = sample_run();
+    for (int i = 0; i < 31; ++i) {
+        rp::FrameFacts f;
+        f.arrival_us = i * 100'000;  // 10 fps for 3 s
+        f.grid.assign(100, static_cast<std::uint8_t>(i % 2 ? 16 : 200));
+        f.grid_w = f.grid_h = 10;
+        f.stamped = true;
+        f.frame_number = static_cast<std::uint16_t>(i * 2);  // every other frame lost
+        f.sender_tag = f.expected_tag = 9;
+        f.psnr_db = 35;
+        run.peers[0].counters->video_quality.on_frame(f);
+    }
+    JsonPtr holder;
+    JsonObject* root = parse_report(rp::report_json(run, {}), holder);
+    ASSERT_TRUE(root);
+    JsonObject* a = json_array_get_object_element(json_object_get_array_member(root, "peers"), 0);
+    JsonObject* v = rp::json::get_object(a, "video");
+    ASSERT_TRUE(v);
+    EXPECT_DOUBLE_EQ(json_object_get_double_member(v, "fps"), 10);
+    EXPECT_EQ(json_object_get_int_member(v, "freeze_count"), 0);
+    EXPECT_EQ(json_object_get_int_member(v, "pause_count"), 0);
+    EXPECT_EQ(json_object_get_int_member(v, "max_gap_ms"), 100);
+    EXPECT_NEAR(json_object_get_double_member(v, "black"), 0.5, 1e-9);
+    EXPECT_EQ(json_object_get_int_member(v, "still"), 0);
+    EXPECT_EQ(json_object_get_int_member(v, "frames_lost"), 30);
+    EXPECT_TRUE(json_object_get_boolean_member(v, "from_expected_sender"));
+    JsonObject* psnr = rp::json::get_object(v, "psnr_db");
+    ASSERT_TRUE(psnr);
+    EXPECT_DOUBLE_EQ(json_object_get_double_member(psnr, "mean"), 35);
+    EXPECT_DOUBLE_EQ(json_object_get_double_member(psnr, "p5"), 35);
 }

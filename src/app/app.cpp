@@ -273,7 +273,7 @@ int App::finish() {
     run.peers = sessions_.records();
     run.errors = run_errors_;
     // The checks, --expect, the summary lines and --junit.
-    auto failures = judge_run(opts_, run);
+    auto failures = quality_.judge(run);
     // report_json masks the fields that may hold a secret (the server URL, error texts).
     std::string text = report_json(run, failures);
     std::string err;

@@ -10,7 +10,6 @@
 namespace rp::app {
 
 void QualityWatch::start() {
-    if (!opts_.expect.empty()) return;
     timer_.reset(g_timeout_add(
         1000,
         [](gpointer p) -> gboolean {
@@ -22,12 +21,17 @@ void QualityWatch::start() {
 
 void QualityWatch::tick() {
     std::int64_t now_us = g_get_monotonic_time();
+    double now_ms = log::since_start_ms();
     for (const auto& r : records_()) {
+        std::uint64_t frames = r.counters->video_frames.load();
+        Seen& seen = seen_[r.id];
+        if (frames != seen.frames) seen = {frames, now_ms};
+        if (!opts_.expect.empty()) continue;  // --expect judges the call, at exit
         DegradationWatch::Sample s;
         s.peer = r.id;
         s.connected = r.state == PeerState::Connected;
         s.t_s = static_cast<double>(now_us) / 1e6;
-        s.frames = r.counters->video_frames.load();
+        s.frames = frames;
         s.video = peer_figures(*r.counters, now_us).video;
         for (const auto& w : watch_.feed(s)) {
             if (w.first)
@@ -51,11 +55,19 @@ void add_quality(std::vector<PeerStats>& peers, const std::vector<PeerRecord>& r
     }
 }
 
-std::vector<std::string> judge_run(const Options& opts, RunResult& run) {
+double QualityWatch::video_end_ms(const PeerRecord& r, double now_ms) const {
+    auto it = seen_.find(r.id);
+    if (it == seen_.end() || r.counters->video_frames.load() != it->second.frames) return now_ms;
+    return it->second.at_ms;
+}
+
+std::vector<std::string> QualityWatch::judge(RunResult& run) const {
+    const Options& opts = opts_;
     std::int64_t now_us = g_get_monotonic_time();
+    double now_ms = log::since_start_ms();
     run.figures.clear();
     for (const auto& p : run.peers)
-        run.figures.push_back(peer_figures(*p.counters, now_us, log::since_start_ms()));
+        run.figures.push_back(peer_figures(*p.counters, now_us, video_end_ms(p, now_ms)));
 
     std::vector<FieldExpectation> expect;
     for (const auto& text : opts.expect) {

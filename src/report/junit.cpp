@@ -106,7 +106,7 @@ JunitSuite junit_suite(const RunResult& run, const std::vector<RunCheck>& checks
                         {"server", run.server.empty() ? "" : redact_url(run.server)}};
     std::string room_class = "roompeer.room " + run.room;
     for (const auto& c : checks) {
-        JunitCase jc{room_class, c.name, {}, {}};
+        JunitCase jc{room_class, c.name, {}, {}, {}};
         for (const auto& f : c.failures) jc.failures.push_back(mask_credentials(f));
         suite.cases.push_back(std::move(jc));
     }
@@ -120,10 +120,12 @@ JunitSuite junit_suite(const RunResult& run, const std::vector<RunCheck>& checks
             if (!e.peer_name.empty()) jc.classname += " (" + e.peer_name + ")";
             jc.name = e.expectation;
         }
-        if (e.pass)
+        if (e.pass) {
             jc.output = e.message;
-        else
+        } else {
             jc.failures.push_back(e.message);
+            jc.detail = mask_credentials(e.failure()) + "\n";
+        }
         suite.cases.push_back(std::move(jc));
     }
     return suite;
@@ -154,8 +156,9 @@ std::string junit_xml(const JunitSuite& suite) {
         }
         o += ">\n";
         if (!c.failures.empty()) {
-            std::string body;
-            for (const auto& f : c.failures) body += f + "\n";
+            std::string body = c.detail;
+            if (body.empty())
+                for (const auto& f : c.failures) body += f + "\n";
             o += "      <failure" + attr("message", c.failures.front()) + attr("type", "failure") +
                  ">" + xml_escape(body, false) + "</failure>\n";
         }

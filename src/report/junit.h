@@ -15,6 +15,7 @@ struct JunitCase {
     std::string classname;
     std::string name;
     std::vector<std::string> failures;  // empty: passed; else the first is the message
+    std::string detail;                 // the failure's text; empty: every failure, a line each
     std::string output;                 // <system-out>, when not empty (e.g. a passing value)
 };
 

@@ -68,7 +68,8 @@ TEST(Junit, OneSuiteCasesPerCheckAndExpectation) {
         xml.find(R"(<testcase classname="roompeer.peer p2" name="video.fps&gt;=24" time="0">)"),
         std::string::npos)
         << xml;
-    EXPECT_NE(xml.find(R"(<failure message="video.fps 5.1 &lt; 24" type="failure">)"),
+    EXPECT_NE(xml.find(R"(<failure message="video.fps 5.1 &lt; 24" type="failure">peer p2: )"
+                       R"(video.fps 5.1 &lt; 24)"),
               std::string::npos)
         << xml;
     EXPECT_NE(xml.find(R"x(classname="roompeer.peer p1 (alice)")x"), std::string::npos);

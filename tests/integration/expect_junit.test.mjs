@@ -3,6 +3,7 @@
 // naming the peer, the field, the value and the limit, a field that is null fails saying so,
 // and a malformed expression exits 2 before anything starts. Every --junit file written must be
 // valid against tests/junit.xsd (the Jenkins/Surefire JUnit format, checked with xmllint).
+// Without --expect, a call at 5 fps is warned about once, and every call is summed up at exit.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,6 +75,19 @@ try {
   assert.match(xml, /<testsuite name="roompeer room ci" tests="3" failures="2"/, xml);
   assert.match(xml, /<failure message="video\.fps [\d.]+ &lt; 1000" type="failure">/, xml);
   assert.match(xml, /<failure message="video\.psnr_db\.mean is null \(expected &gt;= 30\)"/, xml);
+
+  // Without --expect: a call at 5 fps is warned about once, after 5 s; the 30 fps one is not.
+  const slow = startPeer('slow', ['--server', server.url, '--room', 'ci', '--duration', '60', '--fps', '5'], { dir });
+  const slowId = await waitForJoin(server, slow, 'ci');
+  const rw = await runPeer('watcher', ['--server', server.url, '--room', 'ci', '--duration', '10'], { dir });
+  assert.equal(rw.code, 0, explain(rw));
+  const warnings = rw.stderr.match(/the call degraded.*/g) ?? [];
+  assert.equal(warnings.length, 1, 'one warning, for the slow sender' + explain(rw));
+  assert.match(rw.stderr, new RegExp(`peer ${escapeRe(slowId)}: the call degraded: under 10 fps for 5 s`), explain(rw));
+  assert.match(rw.stderr, new RegExp(`quality peer ${escapeRe(senderId)}: [\\d.]+ fps`), explain(rw));
+  assert.match(rw.stderr, new RegExp(`quality peer ${escapeRe(slowId)}: [\\d.]+ fps`), explain(rw));
+  slow.proc.kill('SIGINT');
+  await slow.done;
 
   sender.proc.kill('SIGINT');
   const rs = await sender.done;

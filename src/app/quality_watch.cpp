@@ -70,10 +70,11 @@ std::vector<std::string> QualityWatch::judge(RunResult& run) const {
         run.figures.push_back(peer_figures(*p.counters, now_us, video_end_ms(p, now_ms)));
 
     std::vector<FieldExpectation> expect;
+    const std::vector<std::string> fields = expectable_fields();
     for (const auto& text : opts.expect) {
         std::string why;
         // Checked when the options were read: a failure here names the expression all the same.
-        if (auto e = parse_expectation(text, expectable_fields(), &why))
+        if (auto e = parse_expectation(text, fields, &why))
             expect.push_back(std::move(*e));
         else
             run.errors.push_back(why);

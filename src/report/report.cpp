@@ -184,8 +184,15 @@ std::vector<std::string> expectable_fields() {
 
 std::string ExpectationResult::failure() const {
     if (peer_id.empty()) return message;
-    std::string who = "peer " + peer_id;
-    if (!peer_name.empty()) who += " (" + peer_name + ")";
+    // The id and the name are what the server and the member sent: no control characters of
+    // theirs reach the log (a forged line, a terminal escape).
+    auto printable = [](std::string s) {
+        for (char& c : s)
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+        return s;
+    };
+    std::string who = "peer " + printable(peer_id);
+    if (!peer_name.empty()) who += " (" + printable(peer_name) + ")";
     return who + ": " + message;
 }
 

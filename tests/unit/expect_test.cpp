@@ -249,6 +249,11 @@ TEST(CheckFieldExpectations, ReportCountersAndTargetFromTheCounters) {
     EXPECT_EQ(results[0].failure(), "peer a (alice): video.frames_decoded 300 >= 300");
 }
 
+TEST(CheckFieldExpectations, ControlCharactersOfIdsAndNamesNeverReachTheLog) {
+    rp::ExpectationResult r{"a\nb", "x\x1b[2Jy", "video.fps>=1", false, "video.fps 0 < 1"};
+    EXPECT_EQ(r.failure(), "peer a?b (x?[2Jy): video.fps 0 < 1");
+}
+
 TEST(CheckFieldExpectations, NoConnectedPeerFails) {
     rp::RunResult run;
     run.peers = {peer("b", false)};

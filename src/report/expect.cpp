@@ -53,6 +53,8 @@ void collect(JsonObject* object, const std::string& prefix, std::vector<std::str
         std::string path = prefix.empty() ? name : prefix + "." + name;
         if (JSON_NODE_HOLDS_OBJECT(n)) {
             collect(json_node_get_object(n), path, out);
+        } else if (JSON_NODE_HOLDS_NULL(n)) {
+            out.push_back(path);
         } else if (JSON_NODE_HOLDS_VALUE(n)) {
             GType t = json_node_get_value_type(n);
             if (t == G_TYPE_INT64 || t == G_TYPE_DOUBLE || t == G_TYPE_BOOLEAN) out.push_back(path);

@@ -30,7 +30,8 @@ std::optional<FieldExpectation> parse_expectation(const std::string& text,
                                                   const std::vector<std::string>& known_fields,
                                                   std::string* error);
 
-// Every numeric or boolean leaf of `object`, as dotted paths in member order.
+// Every numeric, boolean or null leaf of `object` (a null may be a number another time), as
+// dotted paths in member order.
 std::vector<std::string> numeric_paths(JsonObject* object);
 
 // The number at `path` in `object`: empty when a member on the way is missing or null.

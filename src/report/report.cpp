@@ -174,10 +174,22 @@ std::vector<std::string> expectable_fields() {
     PeerRecord specimen;
     specimen.id = "specimen";
     specimen.counters->first_video_frame_ms = 1.0;
+    specimen.selected_pair = SelectedPair{"host", "host", "udp"};
+    specimen.end_reason = "left the room";
     for (std::uint32_t ms = 1; ms <= 10; ++ms) specimen.counters->latency.add(ms);
+    // Every figure known, so that objects (psnr_db, av_sync_ms) show their members; a field
+    // added later and not set here is a null leaf, which counts too.
     PeerFigures f;
-    f.video = {1.0, 1, 1.0, 1, 1.0, 1.0, 1.0, 1, true, 1.0, 1.0, "full", 1};
-    f.audio = {true, 1, 1.0, 1.0};
+    VideoFigures& v = f.video;
+    v.fps = v.total_freeze_ms = v.max_gap_ms = v.black = v.still = 1.0;
+    v.psnr_mean_db = v.psnr_p5_db = 1.0;
+    v.freeze_count = v.pause_count = v.frames_lost = v.target_kbps = 1;
+    v.from_expected_sender = true;
+    v.layer = "full";
+    AudioFigures& a = f.audio;
+    a.tone_ok = true;
+    a.gaps = 1;
+    a.av_sync_p50_ms = a.av_sync_p95_ms = 1.0;
     JsonPtr node = json::parse(peer_json(specimen, f));
     return numeric_paths(json::as_object(node.get()));
 }

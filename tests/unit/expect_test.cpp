@@ -109,7 +109,8 @@ TEST(ExpectableFields, EveryNumericAndBooleanFieldOfAPeerEntry) {
                           "first_video_frame_ms"})
         EXPECT_NE(std::find(fields.begin(), fields.end(), f), fields.end()) << f;
     // Strings and objects are no numbers.
-    for (const char* f : {"id", "state", "video.layer", "video", "user", "end_reason"})
+    for (const char* f : {"id", "state", "video.layer", "video", "user", "end_reason",
+                          "selected_pair", "selected_pair.protocol", "video.psnr_db"})
         EXPECT_EQ(std::find(fields.begin(), fields.end(), f), fields.end()) << f;
 }
 
@@ -117,6 +118,12 @@ JsonPtr peer_entry() {
     return rp::json::parse(
         R"({"id":"p","video":{"fps":5.1,"latency_ms":{"p95":45},"psnr_db":null,"layer":"low",)"
         R"("from_expected_sender":true},"audio":{"gaps":2,"tone_ok":false}})");
+}
+
+TEST(NumericPaths, NumbersBooleansAndNullsNotStrings) {
+    JsonPtr node = rp::json::parse(R"({"a":1,"b":{"c":2.5,"d":true,"e":null,"f":"x"},"g":[1]})");
+    EXPECT_EQ(rp::numeric_paths(rp::json::as_object(node.get())),
+              (std::vector<std::string>{"a", "b.c", "b.d", "b.e"}));
 }
 
 TEST(NumberAt, NestedNullMissingAndNotNumbers) {

@@ -3,6 +3,7 @@
 // naming the peer, the field, the value and the limit, a field that is null fails saying so,
 // and a malformed expression exits 2 before anything starts. Every --junit file written must be
 // valid against tests/junit.xsd (the Jenkins/Surefire JUnit format, checked with xmllint).
+// A run without a room server still writes its JUnit file; a sender named in markup stays text.
 // Without --expect, a call at 5 fps is warned about once, and every call is summed up at exit.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -39,9 +40,24 @@ for (const [expr, says] of [
   assert.match(r.stderr, /--junit: cannot write .*no-such-dir/);
 }
 
+// A run that fails before any call (no room server) still writes its JUnit file: the "run"
+// test case fails with the reason.
+{
+  const junit = join(dir, 'unreachable.xml');
+  const r = spawnSync(ROOMPEER, ['--server', 'http://127.0.0.1:1', '--room', 'x', '--connect-timeout', '1',
+    '--stun', 'none', '--expect', 'video.fps>=5', '--junit', junit], { encoding: 'utf8', timeout: 30000 });
+  assert.equal(r.status, 3, `an unreachable server exits 3:\n${r.stderr}`);
+  const xml = assertValidJunit(junit, { name: 'unreachable', code: r.status, stderr: r.stderr, report: null });
+  assert.match(xml, /<testcase classname="roompeer\.room x" name="run" time="0">\s*<failure message="[^"]+"/, xml);
+  assert.match(xml, /name="expect video\.fps&gt;=5"[^>]*>\s*<failure message="--expect video\.fps&gt;=5: no member was ever connected/, xml);
+}
+
+// The sender's name is markup: it must stay text in every output.
+const NAME = '<sender & "co">';
 const server = await startServer();
 try {
-  const sender = startPeer('sender', ['--server', server.url, '--room', 'ci', '--duration', '60'], { dir });
+  const sender = startPeer('sender', ['--server', server.url, '--room', 'ci', '--duration', '60',
+    '--user-json', JSON.stringify({ name: NAME })], { dir });
   const senderId = await waitForJoin(server, sender, 'ci');
 
   // The limit holds: exit 0, the JUnit file has one passing case per expectation.
@@ -56,7 +72,7 @@ try {
   assert.match(rp.stderr, new RegExp(`expect: peer ${escapeRe(senderId)}: video\\.fps [\\d.]+ >= 5`));
   let xml = assertValidJunit(passXml, rp);
   assert.match(xml, /<testsuite name="roompeer room ci" tests="4" failures="0"/, xml);
-  assert.match(xml, new RegExp(`<testcase classname="roompeer\\.peer ${escapeRe(senderId)} \\(sender\\)" name="video\\.fps&gt;=5"`), xml);
+  assert.match(xml, new RegExp(`<testcase classname="roompeer\\.peer ${escapeRe(senderId)} \\(&lt;sender &amp; &quot;co&quot;&gt;\\)" name="video\\.fps&gt;=5"`), xml);
   assert.match(xml, /name="expect-frames&gt;=10"/, xml);
   assert.doesNotMatch(xml, /<failure/, xml);
 
@@ -68,8 +84,8 @@ try {
   assert.equal(rf.code, 1, 'video.fps>=1000 should fail' + explain(rf));
   const failures = rf.report.failures;
   assert.equal(failures.length, 2, explain(rf));
-  assert.match(failures[0], new RegExp(`^peer ${escapeRe(senderId)} \\(sender\\): video\\.fps [\\d.]+ < 1000$`));
-  assert.equal(failures[1], `peer ${senderId} (sender): video.psnr_db.mean is null (expected >= 30)`);
+  assert.match(failures[0], new RegExp(`^peer ${escapeRe(senderId)} \\(${escapeRe(NAME)}\\): video\\.fps [\\d.]+ < 1000$`));
+  assert.equal(failures[1], `peer ${senderId} (${NAME}): video.psnr_db.mean is null (expected >= 30)`);
   for (const f of failures) assert.ok(rf.stderr.includes(`failure: ${f}`), `the log names ${f}` + explain(rf));
   xml = assertValidJunit(failXml, rf);
   assert.match(xml, /<testsuite name="roompeer room ci" tests="3" failures="2"/, xml);

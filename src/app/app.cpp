@@ -2,6 +2,7 @@
 
 #include "app/bus_watch.h"
 #include "app/connection.h"
+#include "app/quality_watch.h"
 #include "app/stats_monitor.h"
 #include "media/dtls_key_cache.h"
 #include "media/local_media.h"
@@ -37,7 +38,8 @@ class App : private PeerEvents {
           connection_(opts, opts.connect_timeout_s, connection_handlers()),
           room_(opts.room, opts.user_json, connection_.emitter(), *this),
           sessions_(pipeline_.get(), local_, opts, room_),
-          monitor_(opts, monitor_sources()) {}
+          monitor_(opts, monitor_sources()),
+          quality_(opts, [this] { return sessions_.records(); }) {}
 
     ~App() {
         monitor_.stop();
@@ -78,6 +80,7 @@ class App : private PeerEvents {
     RoomProtocol room_;
     media::SessionManager sessions_;
     StatsMonitor monitor_;
+    QualityWatch quality_;  // issue 12: degradation warnings, the run's verdict
     std::optional<BusWatch> bus_;
     SourceId sigint_, sigterm_, duration_, leave_deadline_;
     std::jthread cert_warmup_;
@@ -115,7 +118,11 @@ StatsMonitor::Sources App::monitor_sources() {
         return s;
     };
     src.calls = [this](std::function<void(std::vector<PeerStats>)> done) {
-        sessions_.collect_stats(std::move(done));
+        sessions_.collect_stats(
+            [records = sessions_.records(), done = std::move(done)](std::vector<PeerStats> peers) {
+                add_quality(peers, records);
+                done(std::move(peers));
+            });
     };
     return src;
 }
@@ -136,6 +143,7 @@ void App::leave(const char* why) {
                                                                : connection_.last_error());
     }
     log::info("leaving the room (%s)", why);
+    quality_.stop();
     connection_.stop();
     duration_.reset();
     // Recordings get up to 3 s to finalize; never hang on a stuck element.
@@ -229,6 +237,7 @@ int App::run() {
             },
             this));
     }
+    quality_.start();
     connection_.start();
     g_main_loop_run(loop_.get());
     return finish();
@@ -245,6 +254,7 @@ int App::fail_before_start(const std::string& why, int code) {
 
 int App::finish() {
     monitor_.stop();
+    quality_.stop();
     if (cert_warmup_.joinable()) cert_warmup_.join();
     if (GstPtr<GstClock> clock{gst_element_get_clock(pipeline_.get())}) {
         GstClockTime running =
@@ -262,8 +272,8 @@ int App::finish() {
     run.server = connection_.server();
     run.peers = sessions_.records();
     run.errors = run_errors_;
-    auto failures =
-        check_expectations(run, make_expectations(opts_.expect_peers, opts_.expect_frames));
+    // The checks, --expect, the summary lines and --junit.
+    auto failures = quality_.judge(run);
     // report_json masks the fields that may hold a secret (the server URL, error texts).
     std::string text = report_json(run, failures);
     std::string err;

@@ -29,8 +29,10 @@ struct RunOptions {
     double duration_s = 0;
     double connect_timeout_s = 0;  // first connection only; 0: keep trying while the run lasts
     std::string report_path;
-    int expect_peers = -1;   // -1: no expectation
-    int expect_frames = -1;  // -1: derived (1 with --expect-peers, else none)
+    int expect_peers = -1;            // -1: no expectation
+    int expect_frames = -1;           // -1: derived (1 with --expect-peers, else none)
+    std::vector<std::string> expect;  // --expect 'FIELD OP NUMBER', checked by the cli layer
+    std::string junit_path;           // --junit FILE: JUnit XML at exit; empty: none
 };
 
 // The terminal status line, --stats lines and the /metrics endpoint.

@@ -5,6 +5,8 @@
 
 #include "cli/paths.h"
 #include "media/preset.h"
+#include "report/expect.h"
+#include "report/report.h"
 #include "signal/server_url.h"
 #include "util/gobj.h"
 #include "util/json.h"
@@ -198,7 +200,8 @@ std::string resolve_output_paths(app::Options& options) {
     // Output files: checked now rather than found out at exit ('-' is stdout).
     for (auto [option, path] :
          {std::pair<const char*, std::string*>{"--report", &options.report_path},
-          {"--stats", &options.stats_path}}) {
+          {"--stats", &options.stats_path},
+          {"--junit", &options.junit_path}}) {
         if (path->empty() || *path == "-") continue;
         *path = absolute_path(*path);
         if (auto why = unwritable_file(*path); !why.empty())
@@ -207,6 +210,16 @@ std::string resolve_output_paths(app::Options& options) {
     // A cache: one that cannot be written costs only the time to make a new key (no error).
     if (!options.dtls_key_cache.empty() && options.dtls_key_cache != "none")
         options.dtls_key_cache = absolute_path(options.dtls_key_cache);
+    return {};
+}
+
+std::string check_expect(const app::RunOptions& run) {
+    std::vector<std::string> fields;
+    for (const auto& text : run.expect) {
+        if (fields.empty()) fields = expectable_fields();
+        std::string why;
+        if (!parse_expectation(text, fields, &why)) return why;
+    }
     return {};
 }
 

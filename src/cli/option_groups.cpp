@@ -155,6 +155,17 @@ void add_run_options(CLI::App& app, app::RunOptions& run) {
                    "--expect-peers is given)")
         ->check(CLI::Range(0, 100000000))
         ->group(group);
+    app.add_option("--expect", run.expect,
+                   "Fail unless 'FIELD OP NUMBER' holds for every connected member, repeatable: "
+                   "FIELD is any numeric field of a peer in the report, dotted "
+                   "(video.fps, video.latency_ms.p95, audio.gaps; booleans are 1 and 0), OP one "
+                   "of < <= > >= == !=. A field that is null fails")
+        ->type_name("EXPR")
+        ->group(group);
+    app.add_option("--junit", run.junit_path,
+                   "Write the checks as JUnit XML to FILE at exit: one test case per run check "
+                   "and per member and --expect ('-' for stdout)")
+        ->group(group);
 }
 
 void add_watch_options(CLI::App& app, app::WatchOptions& watch) {

@@ -77,6 +77,7 @@ ParseResult parse_error(CLI::App& app, const ConfigFile& file, const CLI::ParseE
 std::string check_all(const cli::RawOptions& raw, Config& cfg) {
     std::string why = cli::read_servers(raw.servers, cfg);
     if (why.empty()) why = cli::check_run_times(cfg);
+    if (why.empty()) why = cli::check_expect(cfg);  // issue 12: --expect
     if (why.empty()) why = cli::read_user_info(cfg);
     if (why.empty()) why = cli::read_sources(raw, cfg);
     if (why.empty()) why = cli::read_sinks(raw, cfg);

@@ -45,6 +45,8 @@ std::shared_ptr<ConfigFile> add_config_options(CLI::App& app, RawOptions& raw);
 // cannot be used (a usage error, exit 2), or "" when they can, and fills in what it derives.
 std::string read_servers(const std::vector<std::string>& given, app::ServerOptions& server);
 std::string check_run_times(const app::RunOptions& run);
+// --expect: each parses and names a field a peer's report entry has.
+std::string check_expect(const app::RunOptions& run);
 std::string read_user_info(app::ServerOptions& server);
 std::string read_sources(const RawOptions& raw, media::Options& media);
 std::string read_sinks(const RawOptions& raw, media::Options& media);

@@ -1,5 +1,6 @@
 #include "report/stats.h"
 
+#include "report/quality_json.h"
 #include "util/json.h"
 
 #include <algorithm>
@@ -75,6 +76,62 @@ std::optional<double> rate(std::uint64_t before, std::uint64_t now, double secon
     return static_cast<double>(now - before) * scale / seconds;
 }
 
+using PerPeer = std::function<void(const char*, const char*, const char*,
+                                   const std::function<std::optional<double>(const PeerStats&)>&)>;
+
+template <typename T>
+std::optional<double> num(const std::optional<T>& v, double scale = 1) {
+    return v ? std::optional<double>(static_cast<double>(*v) * scale) : std::nullopt;
+}
+
+// The quality figures (report fields video.* and audio.*), in base units: seconds, bits/s.
+void add_quality_metrics(const PerPeer& per_peer) {
+    per_peer("roompeer_peer_video_fps", "gauge", "Decoded video frames/s since the first frame.",
+             [](const PeerStats& p) { return p.video.fps; });
+    per_peer("roompeer_peer_video_freezes_total", "counter", "Video freezes (W3C rule).",
+             [](const PeerStats& p) { return num(p.video.freeze_count); });
+    per_peer("roompeer_peer_video_freeze_seconds_total", "counter", "Time the video was frozen.",
+             [](const PeerStats& p) { return num(p.video.total_freeze_ms, 1e-3); });
+    per_peer("roompeer_peer_video_pauses_total", "counter", "Video gaps over 5 s.",
+             [](const PeerStats& p) { return num(p.video.pause_count); });
+    per_peer("roompeer_peer_video_max_gap_seconds", "gauge", "Longest gap between two frames.",
+             [](const PeerStats& p) { return num(p.video.max_gap_ms, 1e-3); });
+    per_peer("roompeer_peer_video_black_ratio", "gauge", "Share of the call the picture was black.",
+             [](const PeerStats& p) { return p.video.black; });
+    per_peer("roompeer_peer_video_still_ratio", "gauge",
+             "Share of the call the picture did not change.",
+             [](const PeerStats& p) { return p.video.still; });
+    per_peer("roompeer_peer_video_frames_lost_total", "counter",
+             "Stamped frames that never arrived (--latency-probe).",
+             [](const PeerStats& p) { return num(p.video.frames_lost); });
+    per_peer("roompeer_peer_video_from_expected_sender", "gauge",
+             "1 when the stamps name the member we expect (--latency-probe).",
+             [](const PeerStats& p) { return num(p.video.from_expected_sender); });
+    per_peer("roompeer_peer_video_psnr_mean_db", "gauge", "Mean PSNR of the received picture.",
+             [](const PeerStats& p) { return p.video.psnr_mean_db; });
+    per_peer("roompeer_peer_video_psnr_p5_db", "gauge", "5th percentile PSNR of the picture.",
+             [](const PeerStats& p) { return p.video.psnr_p5_db; });
+    per_peer("roompeer_peer_video_layer_low", "gauge", "Layer we send this member: 0 full, 1 low.",
+             [](const PeerStats& p) {
+                 return p.video.layer ? std::optional<double>(*p.video.layer == "low" ? 1 : 0)
+                                      : std::nullopt;
+             });
+    per_peer("roompeer_peer_video_target_bits_per_second", "gauge",
+             "Video bitrate congestion control aims at for this member.",
+             [](const PeerStats& p) { return num(p.video.target_kbps, 1000); });
+    per_peer("roompeer_peer_audio_tone_ok", "gauge",
+             "1 when the member's test tone is at the frequency its id gives.",
+             [](const PeerStats& p) { return num(p.audio.tone_ok); });
+    per_peer("roompeer_peer_audio_gaps_total", "counter", "Silences of 20 ms or more in the tone.",
+             [](const PeerStats& p) { return num(p.audio.gaps); });
+    per_peer("roompeer_peer_audio_av_sync_p50_seconds", "gauge",
+             "Audio minus video delay, median (> 0: audio late).",
+             [](const PeerStats& p) { return num(p.audio.av_sync_p50_ms, 1e-3); });
+    per_peer("roompeer_peer_audio_av_sync_p95_seconds", "gauge",
+             "Audio minus video delay, 95th percentile.",
+             [](const PeerStats& p) { return num(p.audio.av_sync_p95_ms, 1e-3); });
+}
+
 }  // namespace
 
 void compute_rates(const StatsSample& before, StatsSample& now) {
@@ -121,6 +178,12 @@ std::string stats_json_line(const StatsSample& s) {
         w.key("frames_decoded").integer(p.frames_decoded);
         w.key("frames_sent").integer(p.frames_sent);
         w.key("audio_buffers_decoded").integer(p.audio_buffers_decoded);
+        w.key("video").begin_object();
+        add_video_figures(w, p.video);
+        w.end_object();
+        w.key("audio").begin_object();
+        add_audio_figures(w, p.audio);
+        w.end_object();
         w.end_object();
     }
     w.end_array().end_object();
@@ -197,6 +260,7 @@ std::string prometheus_text(const StatsSample& s) {
              [&](const PeerStats& p) { return u(p.frames_sent); });
     per_peer("roompeer_peer_audio_buffers_decoded_total", "counter", "Audio buffers decoded.",
              [&](const PeerStats& p) { return u(p.audio_buffers_decoded); });
+    add_quality_metrics(per_peer);
     return o;
 }
 

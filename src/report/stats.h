@@ -5,6 +5,7 @@
 #pragma once
 
 #include "report/peer_record.h"
+#include "report/quality.h"
 
 #include <cstdint>
 #include <optional>
@@ -35,6 +36,9 @@ struct PeerStats {
     std::uint64_t audio_buffers_decoded = 0;
     // Rates over the interval since the previous sample of the same peer; none on the first.
     std::optional<double> kbps_in, kbps_out, fps_in, fps_out;
+    // The call's quality figures so far (the report's video.* and audio.* fields).
+    VideoFigures video;
+    AudioFigures audio;
 };
 
 // Where the run is with the room service.
@@ -58,7 +62,8 @@ struct StatsSample {
 void compute_rates(const StatsSample& before, StatsSample& now);
 
 // One line, no newline: {"time", "uptime_s", "room", "self_id", "state", "members",
-// "connected", "peers": [{"id", "name", "state", "rtt_ms", ...}]}.
+// "connected", "peers": [{"id", "name", "state", "rtt_ms", ..., "video": {"fps", ...},
+// "audio": {"tone_ok", ...}}]}.
 std::string stats_json_line(const StatsSample& s);
 
 // Prometheus text exposition format 0.0.4, every name starting with roompeer_.

@@ -773,4 +773,34 @@ TEST_F(OptionsTest, WatchingBadValuesAreUsageErrors) {
     expect_usage_error({"--metrics-address", "localhost"}, "--metrics-address");
 }
 
+// ---- --expect and --junit (issue 12) ---------------------------------------------------------
+
+TEST_F(OptionsTest, ExpectIsRepeatableAndKeptAsWritten) {
+    expect_runs(run());
+    EXPECT_TRUE(cfg.expect.empty());
+    EXPECT_EQ(cfg.junit_path, "");
+    expect_runs(run({"--expect", "video.fps>=24", "--expect", "video.latency_ms.p95 <= 200",
+                     "--expect", "audio.tone_ok==1", "--junit", "-"}));
+    EXPECT_EQ(cfg.expect, (std::vector<std::string>{"video.fps>=24", "video.latency_ms.p95 <= 200",
+                                                    "audio.tone_ok==1"}));
+    EXPECT_EQ(cfg.junit_path, "-");
+}
+
+TEST_F(OptionsTest, ExpectMalformedOrUnknownIsAUsageError) {
+    expect_usage_error({"--expect", "video.fps>>5"},
+                       "--expect 'video.fps>>5': '>5' is not a number");
+    expect_usage_error({"--expect", "video.fps"}, "no comparison operator");
+    expect_usage_error({"--expect", "video.fps>=24", "--expect", "nope>=1"},
+                       "unknown field 'nope'; the numeric fields of a peer are: ");
+    expect_usage_error({"--expect", "video.layer==1"}, "video.fps");  // a string: not numeric
+}
+
+TEST_F(OptionsTest, JunitPathIsAbsoluteAndCheckedAtParseTime) {
+    expect_usage_error({"--junit", "/no/such/dir/j.xml"},
+                       "--junit: cannot write '/no/such/dir/j.xml': there is no directory");
+    TempCwd cwd;
+    expect_runs(run({"--junit", "j.xml"}));
+    EXPECT_EQ(cfg.junit_path, cwd.dir() + "/j.xml");
+}
+
 }  // namespace

@@ -1,4 +1,5 @@
 // Expectations and the JSON report.
+#include "report/quality_json.h"
 #include "report/report.h"
 #include "util/json.h"
 
@@ -275,11 +276,16 @@ TEST(ReportJson, PeerFieldsAndTypes) {
 
     JsonObject* video = rp::json::get_object(a, "video");
     ASSERT_TRUE(video);
-    EXPECT_EQ(
-        member_names(video),
-        (std::vector<std::string>{"black", "fps", "frames_decoded", "frames_lost", "freeze_count",
-                                  "from_expected_sender", "height", "latency_ms", "max_gap_ms",
-                                  "pause_count", "psnr_db", "still", "total_freeze_ms", "width"}));
+    EXPECT_EQ(member_names(video),
+              (std::vector<std::string>{
+                  "black", "fps", "frames_decoded", "frames_lost", "freeze_count",
+                  "from_expected_sender", "height", "latency_ms", "layer", "max_gap_ms",
+                  "pause_count", "psnr_db", "still", "target_kbps", "total_freeze_ms", "width"}));
+    // No figures yet: every quality field is null.
+    for (const char* m :
+         {"fps", "freeze_count", "total_freeze_ms", "pause_count", "max_gap_ms", "black", "still",
+          "frames_lost", "from_expected_sender", "psnr_db", "layer", "target_kbps"})
+        EXPECT_TRUE(JSON_NODE_HOLDS_NULL(json_object_get_member(video, m))) << m;
     EXPECT_TRUE(JSON_NODE_HOLDS_NULL(json_object_get_member(video, "latency_ms")));
     // vq: no frames fed to video_quality: every quality field is null.
     for (const char* m : {"fps", "freeze_count", "black", "still", "frames_lost", "psnr_db"})
@@ -292,7 +298,10 @@ TEST(ReportJson, PeerFieldsAndTypes) {
 
     JsonObject* audio = rp::json::get_object(a, "audio");
     ASSERT_TRUE(audio);
-    EXPECT_EQ(member_names(audio), (std::vector<std::string>{"buffers_decoded"}));
+    EXPECT_EQ(member_names(audio),
+              (std::vector<std::string>{"av_sync_ms", "buffers_decoded", "gaps", "tone_ok"}));
+    for (const char* m : {"av_sync_ms", "gaps", "tone_ok"})
+        EXPECT_TRUE(JSON_NODE_HOLDS_NULL(json_object_get_member(audio, m))) << m;
     EXPECT_TRUE(is_type(audio, "buffers_decoded", G_TYPE_INT64));
     EXPECT_EQ(json_object_get_int_member(audio, "buffers_decoded"), 456);
 
@@ -469,6 +478,7 @@ TEST(ReportJson, VideoQualityFromMeasuredFrames) {
         f.psnr_db = 35;
         run.peers[0].counters->video_quality.on_frame(f);
     }
+    run.figures = {rp::peer_figures(*run.peers[0].counters, 0)};
     JsonPtr holder;
     JsonObject* root = parse_report(rp::report_json(run, {}), holder);
     ASSERT_TRUE(root);
@@ -487,4 +497,95 @@ TEST(ReportJson, VideoQualityFromMeasuredFrames) {
     ASSERT_TRUE(psnr);
     EXPECT_DOUBLE_EQ(json_object_get_double_member(psnr, "mean"), 35);
     EXPECT_DOUBLE_EQ(json_object_get_double_member(psnr, "p5"), 35);
+}
+
+// ---- the quality figures (issue 12) ----------------------------------------------------------
+
+TEST(ReportJson, QualityFiguresOfEveryPeer) {
+    RunResult r = run_with({peer("a", true, 300)});
+    r.figures.resize(1);
+    rp::VideoFigures& v = r.figures[0].video;
+    v.fps = 29.814;
+    v.freeze_count = 2;
+    v.total_freeze_ms = 1234.56;
+    v.pause_count = 0;
+    v.max_gap_ms = 900;
+    v.black = 0.5;
+    v.still = 0.25;
+    v.frames_lost = 4;
+    v.from_expected_sender = true;
+    v.psnr_mean_db = 38.1;
+    v.psnr_p5_db = 31.25;
+    v.layer = "full";
+    v.target_kbps = 1200;
+    rp::AudioFigures& a = r.figures[0].audio;
+    a.tone_ok = true;
+    a.gaps = 1;
+    a.av_sync_p50_ms = -12.5;
+    a.av_sync_p95_ms = 30;
+    JsonPtr holder;
+    JsonObject* root = parse_report(rp::report_json(r, {}), holder);
+    ASSERT_TRUE(root);
+    JsonObject* p = json_array_get_object_element(json_object_get_array_member(root, "peers"), 0);
+    JsonObject* video = rp::json::get_object(p, "video");
+    ASSERT_TRUE(video);
+    EXPECT_DOUBLE_EQ(json_object_get_double_member(video, "fps"), 29.81);
+    EXPECT_EQ(json_object_get_int_member(video, "freeze_count"), 2);
+    EXPECT_DOUBLE_EQ(json_object_get_double_member(video, "total_freeze_ms"), 1234.6);
+    EXPECT_EQ(json_object_get_int_member(video, "pause_count"), 0);
+    EXPECT_DOUBLE_EQ(json_object_get_double_member(video, "black"), 0.5);
+    EXPECT_EQ(json_object_get_int_member(video, "frames_lost"), 4);
+    EXPECT_TRUE(json_object_get_boolean_member(video, "from_expected_sender"));
+    JsonObject* psnr = rp::json::get_object(video, "psnr_db");
+    ASSERT_TRUE(psnr);
+    EXPECT_DOUBLE_EQ(json_object_get_double_member(psnr, "mean"), 38.1);
+    EXPECT_DOUBLE_EQ(json_object_get_double_member(psnr, "p5"), 31.25);
+    EXPECT_EQ(rp::json::get_string(video, "layer"), "full");
+    EXPECT_EQ(json_object_get_int_member(video, "target_kbps"), 1200);
+    JsonObject* audio = rp::json::get_object(p, "audio");
+    EXPECT_TRUE(json_object_get_boolean_member(audio, "tone_ok"));
+    EXPECT_EQ(json_object_get_int_member(audio, "gaps"), 1);
+    JsonObject* sync = rp::json::get_object(audio, "av_sync_ms");
+    ASSERT_TRUE(sync);
+    EXPECT_DOUBLE_EQ(json_object_get_double_member(sync, "p50"), -12.5);
+    EXPECT_EQ(rp::json::get_int(sync, "p95"), 30);
+}
+
+TEST(PeerFigures, CongestionControlTargetAndLayerFromTheCounters) {
+    rp::MediaCounters c;
+    EXPECT_FALSE(rp::peer_figures(c, 0).video.target_kbps);
+    EXPECT_FALSE(rp::peer_figures(c, 0).video.layer);
+    c.target_kbps = 500;
+    c.layer = 0;
+    EXPECT_EQ(rp::peer_figures(c, 0).video.target_kbps, 500);
+    EXPECT_EQ(rp::peer_figures(c, 0).video.layer, "full");
+    c.layer = 1;
+    EXPECT_EQ(rp::peer_figures(c, 0).video.layer, "low");
+}
+
+TEST(RunChecks, OneCheckPerExpectationAsTheFailuresSay) {
+    RunResult r = run_with({peer("a", true, 3)});
+    r.errors = {"lost the server"};
+    auto checks = rp::run_checks(r, rp::make_expectations(1, 10));
+    ASSERT_EQ(checks.size(), 3u);
+    EXPECT_EQ(checks[0].name, "run");
+    EXPECT_EQ(checks[0].failures, std::vector<std::string>{"lost the server"});
+    EXPECT_EQ(checks[1].name, "expect-peers>=1");
+    EXPECT_TRUE(checks[1].failures.empty());
+    EXPECT_EQ(checks[2].name, "expect-frames>=10");
+    ASSERT_EQ(checks[2].failures.size(), 1u);
+    EXPECT_EQ(rp::check_expectations(r, rp::make_expectations(1, 10)),
+              (std::vector<std::string>{"lost the server", checks[2].failures[0]}));
+    EXPECT_EQ(rp::run_checks(r, rp::make_expectations(-1, -1)).size(), 1u);
+}
+
+TEST(PeerFigures, FrameRateFromTheCounterUntilTheOwnerMeasuresIt) {
+    rp::MediaCounters c;
+    EXPECT_FALSE(rp::peer_figures(c, 0, 5000.0).video.fps);  // no frame yet
+    c.first_video_frame_ms = 1000.0;
+    c.video_frames = 301;
+    EXPECT_FALSE(rp::peer_figures(c, 0).video.fps);  // no clock given
+    auto fps = rp::peer_figures(c, 0, 11000.0).video.fps;
+    ASSERT_TRUE(fps);
+    EXPECT_DOUBLE_EQ(*fps, 30.0);
 }

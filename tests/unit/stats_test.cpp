@@ -126,7 +126,57 @@ TEST(StatsJson, TheLineByteForByte) {
               R"("packets_lost":0,"remote_packets_lost":0,"bytes_received":429165,)"
               R"("bytes_sent":409629,"packets_received":429,"packets_sent":409,)"
               R"("kbps_in":550.4,"kbps_out":660.1,"fps_in":30,"fps_out":30,)"
-              R"("frames_decoded":153,"frames_sent":144,"audio_buffers_decoded":255}]})");
+              R"("frames_decoded":153,"frames_sent":144,"audio_buffers_decoded":255,)"
+              R"("video":{"fps":null,"freeze_count":null,"total_freeze_ms":null,)"
+              R"("pause_count":null,"max_gap_ms":null,"black":null,"still":null,)"
+              R"("frames_lost":null,"from_expected_sender":null,"psnr_db":null,"layer":null,)"
+              R"("target_kbps":null},"audio":{"tone_ok":null,"gaps":null,"av_sync_ms":null}}]})");
+}
+
+TEST(StatsJson, QualityFiguresAsInTheReport) {
+    StatsSample s = sample(1, {peer("p1", 0, 0, 0, 0)});
+    PeerStats& p = s.peers[0];
+    p.video.fps = 29.814;
+    p.video.freeze_count = 1;
+    p.video.total_freeze_ms = 420.26;
+    p.video.pause_count = 0;
+    p.video.max_gap_ms = 420.26;
+    p.video.black = 0.0123;
+    p.video.still = 0;
+    p.video.frames_lost = 3;
+    p.video.from_expected_sender = true;
+    p.video.psnr_mean_db = 38.123;
+    p.video.layer = "low";
+    p.video.target_kbps = 300;
+    p.audio.tone_ok = false;
+    p.audio.gaps = 2;
+    p.audio.av_sync_p95_ms = 12.34;
+    std::string line = rp::stats_json_line(s);
+    EXPECT_NE(
+        line.find(R"("video":{"fps":29.81,"freeze_count":1,"total_freeze_ms":420.3,)"
+                  R"("pause_count":0,"max_gap_ms":420.3,"black":0.012,"still":0,)"
+                  R"("frames_lost":3,"from_expected_sender":true,)"
+                  R"("psnr_db":{"mean":38.12,"p5":null},"layer":"low","target_kbps":300},)"
+                  R"("audio":{"tone_ok":false,"gaps":2,"av_sync_ms":{"p50":null,"p95":12.3}}})"),
+        std::string::npos)
+        << line;
+    std::string text = rp::prometheus_text(s);
+    for (const char* want : {"roompeer_peer_video_fps{peer=\"p1\"} 29.814\n",
+                             "roompeer_peer_video_freezes_total{peer=\"p1\"} 1\n",
+                             "roompeer_peer_video_freeze_seconds_total{peer=\"p1\"} 0.42026\n",
+                             "roompeer_peer_video_black_ratio{peer=\"p1\"} 0.0123\n",
+                             "roompeer_peer_video_frames_lost_total{peer=\"p1\"} 3\n",
+                             "roompeer_peer_video_from_expected_sender{peer=\"p1\"} 1\n",
+                             "roompeer_peer_video_psnr_mean_db{peer=\"p1\"} 38.123\n",
+                             "roompeer_peer_video_layer_low{peer=\"p1\"} 1\n",
+                             "roompeer_peer_video_target_bits_per_second{peer=\"p1\"} 300000\n",
+                             "roompeer_peer_audio_tone_ok{peer=\"p1\"} 0\n",
+                             "roompeer_peer_audio_gaps_total{peer=\"p1\"} 2\n",
+                             "roompeer_peer_audio_av_sync_p95_seconds{peer=\"p1\"} 0.01234\n"})
+        EXPECT_NE(text.find(want), std::string::npos) << want << text;
+    // Unknown figures: no series.
+    EXPECT_EQ(text.find("roompeer_peer_video_psnr_p5_db{"), std::string::npos);
+    EXPECT_EQ(text.find("roompeer_peer_audio_av_sync_p50_seconds{"), std::string::npos);
 }
 
 TEST(Prometheus, EveryMetricNamedRoompeerWithHelpTypeAndPeerLabel) {

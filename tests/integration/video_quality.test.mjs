@@ -58,7 +58,10 @@ try {
 
   // Probe at 2000 kbit/s: smooth but for the one freeze, our sender's frames, few lost.
   assert.ok(h.v.fps > 20, 'fps' + explain(h.r));
-  assert.equal(h.v.freeze_count, 1, 'one freeze' + explain(h.r));
+  // The stop is one freeze; on a loaded machine the catch-up after SIGCONT may add a short
+  // one, but never another long one.
+  assert.ok(h.v.freeze_count >= 1 && h.v.freeze_count <= 2, 'one freeze' + explain(h.r));
+  assert.ok(h.v.total_freeze_ms - h.v.max_gap_ms <= 500, 'one long freeze' + explain(h.r));
   assert.ok(h.v.total_freeze_ms >= 1200 && h.v.total_freeze_ms <= 2200, 'freeze ~1.5 s' + explain(h.r));
   assert.ok(h.v.max_gap_ms >= 1200 && h.v.max_gap_ms <= 2200, explain(h.r));
   assert.equal(h.v.pause_count, 0, explain(h.r));

@@ -1,6 +1,6 @@
 // Expectations and the JSON report.
-#include "report/quality_json.h"
 #include "report/report.h"
+#include "report/quality_json.h"
 #include "util/json.h"
 
 #include <gtest/gtest.h>

@@ -40,7 +40,7 @@ void AudioQuality::restart_rate(int rate) {
 }
 
 void AudioQuality::hole(double ms) {
-    if (sound_seen_) silent_ms_ += ms;
+    if (sound_ms_ >= kSettleMs) silent_ms_ += ms;
     block_sumsq_ = 0;
     block_n_ = 0;
     window_.clear();
@@ -54,10 +54,11 @@ void AudioQuality::end_block() {
     block_sumsq_ = 0;
     block_n_ = 0;
     if (rms < kSilenceRms) {
-        if (sound_seen_) silent_ms_ += ms;
+        if (sound_ms_ >= kSettleMs) silent_ms_ += ms;
         return;
     }
     sound_seen_ = true;
+    sound_ms_ += ms;
     if (silent_ms_ >= kGapMs - kBlockMs) ++gaps_;
     silent_ms_ = 0;
 }

@@ -4,10 +4,11 @@
 //
 // - tone_ok: in 40 ms windows with sound, the share of the power at the expected frequency
 //   (Goertzel); true when more than half of those windows carry it. Null: no sound yet.
-// - gaps: runs of silence (5 ms blocks under -34 dBFS RMS) of 20 ms or more after the first
-//   sound, counted when the sound comes back; a forward jump of the buffers' timestamps
-//   counts as silence of its length. 15 ms of wholly silent blocks is the test: any hole of
-//   20 ms covers that much of them, a hole of 10 ms never does.
+// - gaps: runs of silence (5 ms blocks under -34 dBFS RMS) of 20 ms or more, counted when the
+//   sound comes back; a forward jump of the buffers' timestamps counts as silence of its
+//   length. 15 ms of wholly silent blocks is the test: any hole of 20 ms covers that much of
+//   them, a hole of 10 ms never does. The first second of sound is the call's start-up (a
+//   new call's first packets come in bursts with holes between) and counts none.
 // - marks: a mark's onset is the first sample at or above 0.4 after 500 ms without one, in a
 //   stream whose last window carried the expected tone. Its audio latency is its arrival
 //   modulo one second (the mark left on a whole second), taken in [-200, 800) ms; minus the
@@ -30,7 +31,7 @@ struct AudioBlock {
     std::size_t count = 0;
     int rate = 48000;
     double arrival_ms = 0;                   // stamp clock (wall ms) when samples[0] arrived
-    std::optional<std::int64_t> pts_ns;      // the block's timestamp; a jump forward is a hole
+    std::optional<std::int64_t> pts_ns;      // the block's timestamp: a jump forward is a hole
     double expected_hz = 0;                  // the tone the sender's id gives
     std::optional<double> video_latency_ms;  // the same call's video latency now, if stamped
 };
@@ -45,6 +46,7 @@ class AudioQuality {
     static constexpr int kWindowMs = 40;
     static constexpr int kBlockMs = 5;
     static constexpr int kGapMs = 20;
+    static constexpr double kSettleMs = 1000;
     static constexpr double kSilenceRms = 0.02;
     static constexpr double kToneShare = 0.8;
     static constexpr double kMarkLevel = 0.4;
@@ -70,6 +72,7 @@ class AudioQuality {
     double block_sumsq_ = 0;
     int block_n_ = 0;
     bool sound_seen_ = false;
+    double sound_ms_ = 0;   // sound so far; gaps count from kSettleMs on
     double silent_ms_ = 0;  // the current run of silence
     std::int64_t gaps_ = 0;
     // 40 ms tone windows

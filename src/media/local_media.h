@@ -10,11 +10,14 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
 namespace rp::media {
+
+class ToneSource;
 
 class LocalMedia {
   public:
@@ -67,6 +70,7 @@ class LocalMedia {
     std::mutex keyframe_mutex_;
     GSourcePtr keyframe_timer_;  // guarded by keyframe_mutex_
     std::atomic<std::uint32_t> sender_tag_{0};
+    std::shared_ptr<ToneSource> tone_;  // the test source's tone, when it is ours
     std::atomic<std::uint64_t> video_frames_captured_{0};
     std::atomic<std::uint64_t> video_frames_encoded_{0};
     std::atomic<std::uint64_t> keyframes_encoded_{0};

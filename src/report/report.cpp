@@ -105,6 +105,16 @@ std::string report_json(const RunResult& run, const std::vector<std::string>& fa
         w.end_object();
         w.key("audio").begin_object();
         w.key("buffers_decoded").integer(c.audio_buffers.load());
+        const AudioFigures af = c.audio_quality.figures();  // aq: test tone fields
+        af.tone_ok ? w.key("tone_ok").boolean(*af.tone_ok) : w.key("tone_ok").null();
+        af.gaps ? w.key("gaps").integer(*af.gaps) : w.key("gaps").null();
+        w.key("av_sync_ms");
+        if (af.av_sync_p50_ms) {
+            w.begin_object().key("p50").number(af.av_sync_p50_ms, 1);
+            w.key("p95").number(af.av_sync_p95_ms, 1).end_object();
+        } else {
+            w.null();
+        }
         w.end_object();
         double first = c.first_video_frame_ms.load();
         if (first < 0)

@@ -286,7 +286,9 @@ TEST(ReportJson, PeerFieldsAndTypes) {
 
     JsonObject* audio = rp::json::get_object(a, "audio");
     ASSERT_TRUE(audio);
-    EXPECT_EQ(member_names(audio), (std::vector<std::string>{"buffers_decoded"}));
+    EXPECT_EQ(member_names(audio), (std::vector<std::string>{"av_sync_ms", "buffers_decoded",
+                                                             "gaps", "tone_ok"}));  // aq
+    for (const char* m : {"av_sync_ms", "gaps", "tone_ok"}) EXPECT_TRUE(is_null(audio, m)) << m;
     EXPECT_TRUE(is_type(audio, "buffers_decoded", G_TYPE_INT64));
     EXPECT_EQ(json_object_get_int_member(audio, "buffers_decoded"), 456);
 

@@ -1,4 +1,5 @@
 #include "report/audio_quality.h"
+#include "report/peer_record.h"
 #include "report/test_tone.h"
 
 #include <gtest/gtest.h>
@@ -233,4 +234,18 @@ TEST(TestTone, ANewTagKeepsThePhase) {
     // No step bigger than the faster tone makes between two samples.
     double max_step = 0.2 * 32767 * 2 * std::numbers::pi * rp::tone::frequency_hz(2) / kRate;
     EXPECT_LE(std::abs(b[0] - a.back()), max_step + 2);
+}
+
+TEST(LatencySamples, RecentMedianIsOfTheNewest) {
+    rp::LatencySamples s;
+    EXPECT_FALSE(s.recent_median(15));
+    for (std::uint32_t v : {500u, 500u, 500u, 40u, 60u, 50u}) s.add(v);
+    EXPECT_EQ(*s.recent_median(3), 50);
+    EXPECT_EQ(*s.recent_median(100), 500);  // all six: 40 50 60 500 500 500
+    // Past the ring's size the newest are still the ones taken.
+    for (std::size_t i = 0; i < rp::LatencySamples::kMax; ++i) s.add(900);
+    s.add(10);
+    s.add(10);
+    EXPECT_EQ(*s.recent_median(3), 10);
+    EXPECT_EQ(*s.recent_median(5), 900);
 }

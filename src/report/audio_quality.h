@@ -6,9 +6,11 @@
 //   (Goertzel); true when more than half of those windows carry it. Null: no sound yet.
 // - gaps: runs of silence (5 ms blocks under -34 dBFS RMS) of 20 ms or more, counted when the
 //   sound comes back; a forward jump of the buffers' timestamps counts as silence of its
-//   length. 15 ms of wholly silent blocks is the test: any hole of 20 ms covers that much of
-//   them, a hole of 10 ms never does. The first second of sound is the call's start-up (a
-//   new call's first packets come in bursts with holes between) and counts none.
+//   length: a player leaves that hole in its timeline even when no sample is missing (the
+//   jitter buffer re-times packets that arrive late: a stalled sender or receiver). 15 ms of
+//   wholly silent blocks is the test: any hole of 20 ms covers that much of them, a hole of
+//   10 ms never does. The first second of sound is the call's start-up (a new call's first
+//   packets come in bursts with holes between) and counts none.
 // - marks: a mark's onset is the first sample at or above 0.4 after 500 ms without one, in a
 //   stream whose last window carried the expected tone. Its audio latency is its arrival
 //   modulo one second (the mark left on a whole second), taken in [-200, 800) ms; minus the

@@ -2,6 +2,7 @@
 
 #include "media/pipeline_parts.h"
 #include "media/preset.h"
+#include "media/tone_source.h"
 #include "util/gobj.h"
 
 namespace rp::media {
@@ -13,7 +14,10 @@ GstElement* build_audio_chain(GstBin* pipeline, const Options& cfg, const Source
         "queue max-size-time=100000000 leaky=downstream ! opusenc bitrate=48000 frame-size=20";
     const std::string device = pipeline_property("device", src.device);
     std::string source = src.kind == "test"
-                             ? "audiotestsrc is-live=true wave=sine freq=440 volume=0.2"
+                             ? std::string("audiotestsrc name=") + kToneSourceName +
+                                   " is-live=true wave=sine volume=0.2 samplesperbuffer=480 ! "
+                                   "audio/x-raw,format=S16LE,channels=1,rate=" +
+                                   std::to_string(kToneRate)
                              : "alsasrc" + (device.empty() ? std::string() : " " + device);
     std::string desc = source + " ! " + encode;
     if (!cfg.audio_pipeline.empty()) {

@@ -5,6 +5,7 @@
 #include "media/encoder_fragments.h"
 #include "media/frame_stamp.h"
 #include "media/test_pattern.h"
+#include "media/tone_source.h"
 #include "media/video_chain.h"
 #include "util/log.h"
 
@@ -87,6 +88,7 @@ bool LocalMedia::build(std::string* error) {
     if (auto a = resolve_auto(Kind::Audio, cfg_.audio); a && a->kind != "none") {
         audio_tee_ = build_audio_chain(pipeline, cfg_, *a, error);
         if (!audio_tee_) return false;
+        tone_ = ToneSource::attach(pipeline_, static_cast<std::uint16_t>(sender_tag_.load()));
     }
     return true;
 }
@@ -147,6 +149,7 @@ GstPadProbeReturn LocalMedia::stamp_frame(GstPad* pad, GstPadProbeInfo* info, gp
 
 void LocalMedia::set_sender_id(const std::string& id) {
     sender_tag_.store(media::sender_tag(id.data(), id.size()));
+    if (tone_) tone_->set_tag(static_cast<std::uint16_t>(sender_tag_.load()));
 }
 
 void LocalMedia::request_keyframe() {

@@ -7,6 +7,8 @@
 #include <glib/gstdio.h>
 #include <gst/video/video.h>
 
+#include "media/audio_analysis.h"
+#include "media/frame_stamp.h"
 #include "media/live_add.h"
 #include "media/video_analysis.h"
 
@@ -255,8 +257,10 @@ GstPadProbeReturn RemoteStreams::count_video(GstPad* pad, GstPadProbeInfo* info,
     return GST_PAD_PROBE_OK;
 }
 
-GstPadProbeReturn RemoteStreams::count_audio(GstPad*, GstPadProbeInfo*, gpointer p) {
+GstPadProbeReturn RemoteStreams::count_audio(GstPad* pad, GstPadProbeInfo* info, gpointer p) {
     static_cast<RemoteStreams*>(p)->counters_->audio_buffers.fetch_add(1);
+    analyse_audio(pad, GST_PAD_PROBE_INFO_BUFFER(info), *static_cast<RemoteStreams*>(p)->counters_,
+                  static_cast<RemoteStreams*>(p)->peer_);  // aq: test tone
     return GST_PAD_PROBE_OK;
 }
 

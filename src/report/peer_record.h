@@ -5,6 +5,7 @@
 #include "report/audio_quality.h"
 #include "report/video_quality.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -30,6 +31,20 @@ class LatencySamples {
     std::vector<std::uint32_t> snapshot() const {
         std::lock_guard<std::mutex> lock(mutex_);
         return ring_;
+    }
+
+    // The median of the newest `n` samples (the video latency "now"); empty before the first.
+    std::optional<double> recent_median(size_t n) const {
+        std::vector<std::uint32_t> recent;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            size_t size = ring_.size(), newest = size < kMax ? size : next_ % kMax + kMax;
+            for (size_t i = 1; i <= n && i <= size; ++i)
+                recent.push_back(ring_[(newest - i) % kMax]);
+        }
+        if (recent.empty()) return std::nullopt;
+        std::nth_element(recent.begin(), recent.begin() + recent.size() / 2, recent.end());
+        return recent[recent.size() / 2];
     }
 
   private:

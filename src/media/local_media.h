@@ -71,7 +71,7 @@ class LocalMedia {
     GSourcePtr keyframe_timer_;  // guarded by keyframe_mutex_
     std::atomic<std::uint32_t> sender_tag_{0};
     std::atomic<std::uint32_t> stamp_frames_{0};  // --latency-probe frames stamped so far
-    std::shared_ptr<ToneSource> tone_;  // the test source's tone, when it is ours
+    std::shared_ptr<ToneSource> tone_;            // the test source's tone, when it is ours
     std::atomic<std::uint64_t> video_frames_captured_{0};
     std::atomic<std::uint64_t> video_frames_encoded_{0};
     std::atomic<std::uint64_t> keyframes_encoded_{0};

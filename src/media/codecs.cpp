@@ -127,6 +127,19 @@ const Decoders& decoders() {
     return probed;
 }
 
+std::string feedback_caps_fields() {
+    return ",rtcp-fb-nack=(boolean)true,rtcp-fb-transport-cc=(boolean)true,extmap-" +
+           std::to_string(kTwccExtId) + "=(string)" + kTwccUri;
+}
+
+void add_feedback_fields(GstCaps* caps) {
+    std::string ext = "extmap-" + std::to_string(kTwccExtId);
+    for (guint i = 0; i < gst_caps_get_size(caps); ++i)
+        gst_structure_set(gst_caps_get_structure(caps, i), "rtcp-fb-nack", G_TYPE_BOOLEAN, TRUE,
+                          "rtcp-fb-transport-cc", G_TYPE_BOOLEAN, TRUE, ext.c_str(), G_TYPE_STRING,
+                          kTwccUri, nullptr);
+}
+
 CapsPtr decodable_caps(Kind kind, const Decoders& d) {
     CapsPtr caps(gst_caps_new_empty());
     for (const auto& c : receive_codecs()) {
@@ -137,6 +150,7 @@ CapsPtr decodable_caps(Kind kind, const Decoders& d) {
                               "encoding-name", G_TYPE_STRING, c.encoding_name.c_str(), "clock-rate",
                               G_TYPE_INT, c.clock_rate, nullptr));
     }
+    add_feedback_fields(caps.get());
     return caps;
 }
 

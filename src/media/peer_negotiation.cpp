@@ -254,7 +254,12 @@ void PeerSession::on_negotiation_needed(GstElement*, gpointer ref) {
 // only what we decode, so our answer names nothing else, and an m-line left with no codec is
 // rejected. Runs on webrtcbin's thread, inside set-remote-description, so it cannot wait for
 // the main loop; it builds nothing, and decoders() is read-only.
+//
+// Every transceiver, ours too (webrtcbin announces those made for our sink pads and
+// add-transceiver here as well), gets do-nack: webrtcbin then offers and answers nack and an rtx
+// payload, keeps sent packets for retransmission, and its jitter buffers ask for lost ones.
 void PeerSession::on_new_transceiver(GstElement*, GstWebRTCRTPTransceiver* trans, gpointer) {
+    g_object_set(trans, "do-nack", TRUE, nullptr);
     guint mline = G_MAXUINT;
     GstWebRTCKind kind = GST_WEBRTC_KIND_UNKNOWN;
     GstCaps* prefs = nullptr;

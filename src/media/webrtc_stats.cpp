@@ -66,10 +66,13 @@ gboolean visit(GQuark, const GValue* value, gpointer data) {
             if (auto lost = number_field(s, "packets-lost"))
                 t.packets_lost += static_cast<std::int64_t>(*lost);
             keep_max(t.jitter_ms, ms(number_field(s, "jitter")));
+            t.nack_count += counter(s, "sent-nack-count");  // rx: loss recovery
+            t.packets_repaired += counter(s, "packets-repaired");
             break;
         case GST_WEBRTC_STATS_OUTBOUND_RTP:
             t.bytes_sent += counter(s, "bytes-sent");
             t.packets_sent += counter(s, "packets-sent");
+            t.nacks_received += counter(s, "recv-nack-count");  // rx
             break;
         case GST_WEBRTC_STATS_REMOTE_INBOUND_RTP:
             // Absent, or 0, until the member's first RTCP receiver report carries LSR/DLSR.

@@ -123,7 +123,8 @@ TEST(StatsJson, TheLineByteForByte) {
               R"({"time":"2026-11-26T01:34:29.552Z","uptime_s":6.593,"room":"demo",)"
               R"("self_id":"me","state":"joined","members":1,"connected":1,"peers":[{"id":"p1",)"
               R"("name":null,"state":"connected","rtt_ms":8.698,"jitter_ms":0.889,)"
-              R"("packets_lost":0,"remote_packets_lost":0,"bytes_received":429165,)"
+              R"("packets_lost":0,"remote_packets_lost":0,"nack_count":0,"packets_repaired":0,)"
+              R"("nacks_received":0,"bytes_received":429165,)"
               R"("bytes_sent":409629,"packets_received":429,"packets_sent":409,)"
               R"("kbps_in":550.4,"kbps_out":660.1,"fps_in":30,"fps_out":30,)"
               R"("frames_decoded":153,"frames_sent":144,"audio_buffers_decoded":255}]})");

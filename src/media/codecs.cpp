@@ -127,17 +127,21 @@ const Decoders& decoders() {
     return probed;
 }
 
-std::string feedback_caps_fields() {
-    return ",rtcp-fb-nack=(boolean)true,rtcp-fb-transport-cc=(boolean)true,extmap-" +
-           std::to_string(kTwccExtId) + "=(string)" + kTwccUri;
+std::string feedback_caps_fields(Kind kind) {
+    return std::string(kind == Kind::Video ? ",rtcp-fb-nack=(boolean)true" : "") +
+           ",rtcp-fb-transport-cc=(boolean)true,extmap-" + std::to_string(kTwccExtId) +
+           "=(string)" + kTwccUri;
 }
 
-void add_feedback_fields(GstCaps* caps) {
+void add_feedback_fields(GstCaps* caps, Kind kind) {
     std::string ext = "extmap-" + std::to_string(kTwccExtId);
-    for (guint i = 0; i < gst_caps_get_size(caps); ++i)
-        gst_structure_set(gst_caps_get_structure(caps, i), "rtcp-fb-nack", G_TYPE_BOOLEAN, TRUE,
-                          "rtcp-fb-transport-cc", G_TYPE_BOOLEAN, TRUE, ext.c_str(), G_TYPE_STRING,
-                          kTwccUri, nullptr);
+    for (guint i = 0; i < gst_caps_get_size(caps); ++i) {
+        GstStructure* s = gst_caps_get_structure(caps, i);
+        gst_structure_set(s, "rtcp-fb-transport-cc", G_TYPE_BOOLEAN, TRUE, ext.c_str(),
+                          G_TYPE_STRING, kTwccUri, nullptr);
+        if (kind == Kind::Video)
+            gst_structure_set(s, "rtcp-fb-nack", G_TYPE_BOOLEAN, TRUE, nullptr);
+    }
 }
 
 CapsPtr decodable_caps(Kind kind, const Decoders& d) {
@@ -150,7 +154,7 @@ CapsPtr decodable_caps(Kind kind, const Decoders& d) {
                               "encoding-name", G_TYPE_STRING, c.encoding_name.c_str(), "clock-rate",
                               G_TYPE_INT, c.clock_rate, nullptr));
     }
-    add_feedback_fields(caps.get());
+    add_feedback_fields(caps.get(), kind);
     return caps;
 }
 

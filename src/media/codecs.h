@@ -71,17 +71,18 @@ const Decoders& decoders();
 CapsPtr decodable_caps(Kind kind, const Decoders& d);
 
 // Loss recovery and congestion feedback, both ways (issue #12): every RTP caps of ours (sink
-// pads, codec-preferences) names NACK and transport-wide congestion control feedback, and the
-// TWCC header extension, so that webrtcbin offers and answers them; rtx comes with the
-// transceivers' do-nack. Chromium uses id 3 for this extension.
+// pads, codec-preferences) names transport-wide congestion control feedback and the TWCC header
+// extension, video also NACK, so that webrtcbin offers and answers them; rtx comes with the
+// video transceivers' do-nack (browsers do neither NACK nor rtx for audio, and Chromium refuses
+// our offer when its audio carries rtx). Chromium uses id 3 for this extension.
 inline constexpr const char* kTwccUri =
     "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 inline constexpr int kTwccExtId = 3;
-// ",rtcp-fb-nack=(boolean)true,rtcp-fb-transport-cc=(boolean)true,extmap-3=(string)URI": to
-// append to an application/x-rtp caps string.
-std::string feedback_caps_fields();
+// ",rtcp-fb-transport-cc=(boolean)true,extmap-3=(string)URI" (video: and
+// ",rtcp-fb-nack=(boolean)true"): to append to an application/x-rtp caps string of `kind`.
+std::string feedback_caps_fields(Kind kind);
 // The same fields set on every structure of `caps` (writable).
-void add_feedback_fields(GstCaps* caps);
+void add_feedback_fields(GstCaps* caps, Kind kind);
 
 // The Debian package that ships a GStreamer element, for error messages.
 std::string package_for_element(const std::string& element);

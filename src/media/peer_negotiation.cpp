@@ -255,16 +255,17 @@ void PeerSession::on_negotiation_needed(GstElement*, gpointer ref) {
 // rejected. Runs on webrtcbin's thread, inside set-remote-description, so it cannot wait for
 // the main loop; it builds nothing, and decoders() is read-only.
 //
-// Every transceiver, ours too (webrtcbin announces those made for our sink pads and
-// add-transceiver here as well), gets do-nack: webrtcbin then offers and answers nack and an rtx
-// payload, keeps sent packets for retransmission, and its jitter buffers ask for lost ones.
+// Every video transceiver, ours too (webrtcbin announces those made for our sink pads and
+// add-transceiver here as well, with their kind), gets do-nack: webrtcbin then offers and answers
+// nack and an rtx payload, keeps sent packets for retransmission, and its jitter buffers ask for
+// lost ones. Not audio: browsers do not retransmit it, and Chromium refuses audio rtx offers.
 void PeerSession::on_new_transceiver(GstElement*, GstWebRTCRTPTransceiver* trans, gpointer) {
-    g_object_set(trans, "do-nack", TRUE, nullptr);
     guint mline = G_MAXUINT;
     GstWebRTCKind kind = GST_WEBRTC_KIND_UNKNOWN;
     GstCaps* prefs = nullptr;
     g_object_get(trans, "mlineindex", &mline, "kind", &kind, "codec-preferences", &prefs, nullptr);
     CapsPtr owned(prefs);
+    if (kind == GST_WEBRTC_KIND_VIDEO) g_object_set(trans, "do-nack", TRUE, nullptr);
     if (prefs || mline == G_MAXUINT || kind == GST_WEBRTC_KIND_UNKNOWN) return;
     CapsPtr caps =
         decodable_caps(kind == GST_WEBRTC_KIND_AUDIO ? Kind::Audio : Kind::Video, decoders());

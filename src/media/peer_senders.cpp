@@ -18,7 +18,7 @@ CapsPtr rtp_caps(const SendCodec& codec, int pt) {
     if (codec.kind == Kind::Video)
         text += ",rtcp-fb-nack-pli=(boolean)true,rtcp-fb-ccm-fir=(boolean)true";
     if (!codec.extra_fmtp.empty()) text += "," + codec.extra_fmtp;
-    text += feedback_caps_fields();  // rx (issue #12): NACK, transport-cc, TWCC extmap
+    text += feedback_caps_fields(codec.kind);  // rx (issue #12): NACK, transport-cc, TWCC
     return CapsPtr(gst_caps_from_string(text.c_str()));
 }
 

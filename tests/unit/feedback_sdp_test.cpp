@@ -29,7 +29,8 @@ struct Side {
     std::vector<std::string> failures;
     std::optional<PeerSession> session;
 
-    explicit Side(const char* peer) {
+    explicit Side(const char* peer, bool audio = false) {
+        if (audio) opts.audio = {"test", ""};
         local.emplace(pipeline.get(), opts);
         std::string err;
         EXPECT_TRUE(local->build(&err)) << err;
@@ -50,8 +51,8 @@ struct OwnMainContext {
     ~OwnMainContext() { g_main_context_release(nullptr); }
 };
 
-std::string video_section(const std::string& sdp) {
-    auto at = sdp.find("m=video");
+std::string section(const std::string& sdp, const char* media) {
+    auto at = sdp.find(std::string("m=") + media);
     if (at == std::string::npos) return {};
     auto end = sdp.find("\nm=", at);
     return sdp.substr(at, end == std::string::npos ? std::string::npos : end - at);
@@ -59,7 +60,7 @@ std::string video_section(const std::string& sdp) {
 
 // nack, an rtx payload whose apt is the codec's, transport-cc and the TWCC extmap.
 void expect_feedback(const std::string& sdp, int codec_pt, const char* what) {
-    std::string v = video_section(sdp);
+    std::string v = section(sdp, "video");
     std::string pt = std::to_string(codec_pt);
     EXPECT_NE(v.find("a=rtcp-fb:" + pt + " nack\r\n"), std::string::npos) << what << "\n" << sdp;
     EXPECT_NE(v.find("a=rtcp-fb:" + pt + " transport-cc\r\n"), std::string::npos) << what << "\n"
@@ -87,6 +88,28 @@ TEST_F(FeedbackSdpTest, OurOfferAndAnswerCarryNackRtxAndTransportCc) {
     expect_feedback(callee.sent.front().sdp, 96, "our answer");
     EXPECT_TRUE(caller.failures.empty());
     EXPECT_TRUE(callee.failures.empty());
+}
+
+// With audio: no rtx and no nack for it (Chromium refuses an offer whose audio has rtx), and
+// no SSRC in two m-lines.
+TEST_F(FeedbackSdpTest, AudioGetsTransportCcButNoRtx) {
+    OwnMainContext owner;
+    Side caller("callee", true);
+    std::string err;
+    ASSERT_TRUE(caller.session->start_offer(&err)) << err;
+    ASSERT_TRUE(spin_until([&] { return !caller.sent.empty(); }, 10000));
+    const std::string& offer = caller.sent.front().sdp;
+    expect_feedback(offer, 96, "our offer");
+    std::string audio = section(offer, "audio");
+    ASSERT_FALSE(audio.empty()) << offer;
+    EXPECT_EQ(audio.find("rtx/"), std::string::npos) << offer;
+    EXPECT_EQ(audio.find(" nack"), std::string::npos) << offer;
+    EXPECT_NE(audio.find("a=rtcp-fb:111 transport-cc"), std::string::npos) << offer;
+    std::smatch m;
+    std::string v = section(offer, "video");
+    for (auto it = audio.cbegin();
+         std::regex_search(it, audio.cend(), m, std::regex("a=ssrc:(\\d+) ")); it = m[0].second)
+        EXPECT_EQ(v.find("a=ssrc:" + m[1].str() + " "), std::string::npos) << offer;
 }
 
 // Chromium's offer: VP8 with its rtx, transport-cc at extmap 3 among other extensions.

@@ -147,5 +147,31 @@ TEST_F(FeedbackSdpTest, OurAnswerToChromiumCarriesNackRtxAndTransportCc) {
     EXPECT_EQ(answer.find("toffset"), std::string::npos) << answer;
 }
 
+// Firefox numbers its extensions otherwise: transport-cc at 7, and 3 is the mid. Our answer
+// still takes its VP8 and answers transport-cc under the offer's id.
+TEST_F(FeedbackSdpTest, OurAnswerKeepsTheOffersTwccId) {
+    OwnMainContext owner;
+    Side callee("firefox");
+    std::string offer = kChromiumOffer;
+    auto replace = [&](const std::string& from, const std::string& to) {
+        auto at = offer.find(from);
+        ASSERT_NE(at, std::string::npos) << from;
+        offer.replace(at, from.size(), to);
+    };
+    replace("a=extmap:3 http", "a=extmap:7 http");
+    replace("a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid",
+            "a=extmap:3 urn:ietf:params:rtp-hdrext:sdes:mid");
+    std::string err;
+    ASSERT_TRUE(callee.session->apply_remote({"offer", offer}, &err)) << err;
+    ASSERT_TRUE(spin_until([&] { return !callee.sent.empty(); }, 10000))
+        << (callee.failures.empty() ? "" : callee.failures.front());
+    const std::string& answer = callee.sent.front().sdp;
+    std::string v = section(answer, "video");
+    EXPECT_NE(v.find("a=rtpmap:96 VP8/90000"), std::string::npos) << answer;
+    EXPECT_EQ(v.find("m=video 0 "), std::string::npos) << answer;
+    EXPECT_NE(v.find("a=extmap:7 " + std::string(kTwccUri)), std::string::npos) << answer;
+    EXPECT_EQ(v.find("a=extmap:3 " + std::string(kTwccUri)), std::string::npos) << answer;
+}
+
 }  // namespace
 }  // namespace rp::media

@@ -4,7 +4,7 @@
 // configuration after the other in one run, and prints a markdown table on stdout and the
 // numbers as JSON (--out FILE, default build/bench.json). Progress goes to stderr.
 //
-// Usage: node bench.mjs [--quick] [--out FILE]
+// Usage: node bench.mjs [--quick] [--constrained] [--out FILE]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
@@ -12,15 +12,18 @@ import { dirname, join, resolve } from 'node:path';
 import { startServer, startPeer, sleep, tmp, ROOT, ROOMPEER } from '../../tests/integration/lib.mjs';
 import { launchBrowser, CHROMIUM } from '../../tests/browser/lib.mjs';
 import { Monitor, childrenMatching } from './procstat.mjs';
+import { benchConstrained, constrainedMarkdown } from './constrained.mjs';
 
 
 // ---- options ------------------------------------------------------------------------------
 const argv = process.argv.slice(2);
 let quick = false;
+let constrainedOnly = false;
 let out = join(ROOT, 'build', 'bench.json');
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === '--quick') quick = true;
+  else if (a === '--constrained') constrainedOnly = true;
   else if (a === '--out' && i + 1 < argv.length) out = resolve(argv[++i]);
   else if (a.startsWith('--out=')) out = resolve(a.slice(6));
   else {
@@ -37,6 +40,8 @@ P.settleMs = 1000;       // after the call is up (first frames both ways), befor
 P.fanoutReceivers = [1, 2, 4];
 P.sizes = ['640x480', '240x240'];
 P.fps = 30;
+P.constrainedSettleS = quick ? 2 : 5;   // impaired link, before the window
+P.constrainedWindowS = quick ? 4 : 10;
 
 // The floor: the codec alone, same settings as roompeer's test source and encoder, no WebRTC.
 // Source pattern as roompeer's --video test (the encoder's cost depends on the picture).
@@ -69,8 +74,8 @@ const hasLatencyProbe = /--latency-probe\b/.test(help.stdout);
 
 // A roompeer process (integration helpers: --ice-address 127.0.0.1 --stun none --report).
 let serverUrl = null;
-function peer(name, args) {
-  const p = startPeer(name, ['--server', serverUrl, '--sink', 'fake', ...args], { dir: work });
+function peer(name, args, opts = {}) {
+  const p = startPeer(name, ['--server', serverUrl, '--sink', 'fake', ...args], { dir: work, ...opts });
   p.spawnedAt = Date.now();
   p.selfId = async () => {
     await p.waitForLog(/joined room '[^']*' as \S+/, 30000);
@@ -466,19 +471,45 @@ function targets(r) {
     add(`memory roompeer / Chromium, ${s}`, r.ratios.memory_vs_chromium[s], 0.1);
   }
   add('fan-out: sender CPU 4 receivers / 1', r.ratios.fanout_4_vs_1, 1.5);
+  constrainedTarget(t, r);
   return t;
 }
 
-function markdown(r) {
+// Issue #12: roompeer at or above Chromium on fps and at or below it on freezes, every row.
+function constrainedTarget(t, r) {
+  const met = r.constrained.filter((x) => x.met).length;
+  t.push({ what: 'constrained link: roompeer ≥ Chromium on fps and ≤ on freeze time', value: met,
+    unit: ` of ${r.constrained.length} rows`, target: 'every row', met: met === r.constrained.length });
+}
+
+function machineLines(r, L) {
   const m = r.machine;
-  const fmt = (x, d = 0) => (x == null ? 'n/a' : Number(x).toFixed(d));
-  const L = [];
-  L.push(`### roompeer benchmark${r.quick ? ' (--quick: short runs, not for quoting)' : ''}`);
-  L.push('');
   L.push(`Machine: ${m.nproc} × ${m.cpu_model}, Linux ${m.kernel}, ${m.date}; load average at start ` +
     `${m.loadavg_start.join(' ')}, at end ${m.loadavg_end.join(' ')}.  `);
   L.push(`${m.roompeer}; ${m.chromium}; ${m.gstreamer}. Everything on loopback in one network namespace, ` +
     'one configuration at a time.');
+}
+
+const constrainedOptions = () => ({ fps: P.fps, settleS: P.constrainedSettleS, windowS: P.constrainedWindowS });
+
+function constrainedOnlyMarkdown(r) {
+  const L = [`### roompeer benchmark: constrained link${r.quick ? ' (--quick: short runs, not for quoting)' : ''}`, ''];
+  machineLines(r, L);
+  L.push('');
+  L.push(constrainedMarkdown(r.constrained, constrainedOptions()));
+  L.push('');
+  const t = [];
+  constrainedTarget(t, r);
+  L.push(`Goal: ${t[0].what}: ${t[0].value}${t[0].unit} (${t[0].met ? 'met' : 'not met'}).`);
+  return L.join('\n');
+}
+
+function markdown(r) {
+  const fmt = (x, d = 0) => (x == null ? 'n/a' : Number(x).toFixed(d));
+  const L = [];
+  L.push(`### roompeer benchmark${r.quick ? ' (--quick: short runs, not for quoting)' : ''}`);
+  L.push('');
+  machineLines(r, L);
   L.push('');
   L.push(`**Call setup**: joining process start → first decoded video frame from a roompeer already in the ` +
     `room; median of ${r.setup.runs} (after one warm-up round).`);
@@ -518,12 +549,14 @@ function markdown(r) {
   L.push('|---:|---:|---:|');
   for (const f of r.fanout) L.push(`| ${f.receivers} | ${fmt(f.sender_cpu_s_per_10s, 2)} | ${fmt(f.sender_peak_pss_mb, 1)} |`);
   L.push('');
-  L.push('**Targets** (issue 5)');
+  L.push(constrainedMarkdown(r.constrained, constrainedOptions()));
+  L.push('');
+  L.push('**Targets** (issue 5, and issue #12 for the constrained link)');
   L.push('');
   L.push('| measure | value | target | met |');
   L.push('|---|---:|---|---|');
   for (const t of r.targets) {
-    const v = t.value == null ? 'n/a' : t.unit === ' ms' ? `${fmt(t.value)} ms` : t.unit === '×' ? `${fmt(t.value, 2)}×` : fmt(t.value, 3);
+    const v = t.value == null ? 'n/a' : t.unit.startsWith(' of ') ? `${t.value}${t.unit}` : t.unit === ' ms' ? `${fmt(t.value)} ms` : t.unit === '×' ? `${fmt(t.value, 2)}×` : fmt(t.value, 3);
     L.push(`| ${t.what} | ${v} | ${t.target} | ` +
       `${t.met == null ? 'n/a' : t.met ? 'yes' : 'no'} |`);
   }
@@ -548,7 +581,19 @@ async function main() {
     `roompeer ${ROOMPEER}; latency probe ${hasLatencyProbe ? 'available' : 'not available'}`);
   const server = await startServer();
   serverUrl = server.url;
+  const constrained = async () => {
+    stage = '5. constrained link';
+    result.constrained = await benchConstrained({
+      server, peer, waitFirstFrames, stopPeer, browser, closeBrowser, setCamera: (c) => { camera = c; },
+      sleep, progress, round, fps: P.fps, settleS: P.constrainedSettleS, windowS: P.constrainedWindowS,
+      work, quick,
+    });
+  };
   try {
+    if (constrainedOnly) {
+      await constrained();
+      return finish(result, constrainedOnlyMarkdown);
+    }
     progress(stage = '1. call setup');
     result.setup = await benchSetup(server);
 
@@ -582,15 +627,22 @@ async function main() {
       result.fanout.push(f);
       await sleep(1000);
     }
+
+    progress('5. constrained link');
+    await constrained();
   } finally {
     for (const b of [...browsers]) await closeBrowser(b).catch(() => {});
     await server.stop();
   }
-  if (launches === 0) throw new Error('internal: the playwright-core launch hook was never called');
-  result.machine.loadavg_end = loadavg().map((x) => round(x, 2));
   result.ratios = ratios(result);
   result.targets = targets(result);
-  const md = markdown(result);
+  return finish(result, markdown);
+}
+
+function finish(result, toMarkdown) {
+  if (launches === 0) throw new Error('internal: the playwright-core launch hook was never called');
+  result.machine.loadavg_end = loadavg().map((x) => round(x, 2));
+  const md = toMarkdown(result);
   result.markdown = md;
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(result, null, 2) + '\n');

@@ -79,8 +79,20 @@ if (r) {
   num('ratios.setup_speedup_vs_chromium', { positive: true });
   num('ratios.setup_speedup_vs_chromium_from_spawn', { positive: true });
   num('ratios.fanout_4_vs_1', { positive: true });
+  // Constrained link (issue #12): two rows with --quick, every figure of both parties.
+  const cl = r.constrained ?? [];
+  if (cl.length !== 2) problems.push(`constrained: expected 2 rows with --quick, got ${cl.length}`);
+  cl.forEach((_, i) => {
+    for (const who of ['roompeer', 'chromium']) {
+      num(`constrained.${i}.${who}.fps`, { positive: true });
+      num(`constrained.${i}.${who}.freeze_ms`);
+      num(`constrained.${i}.${who}.sent_kbps`, { positive: true });
+    }
+    num(`constrained.${i}.roompeer.latency_p95_ms`, { nullable: !hasProbe, positive: true });
+  });
 }
-for (const needle of ['| roompeer pair |', '| Chromium pair', '| floor', '| receivers |', 'Machine:']) {
+for (const needle of ['| roompeer pair |', '| Chromium pair', '| floor', '| receivers |', 'Machine:',
+  '**Constrained link**']) {
   if (!stdout.includes(needle)) problems.push(`the markdown table on stdout lacks '${needle}'`);
 }
 

@@ -127,7 +127,27 @@ const Decoders& decoders() {
     return probed;
 }
 
-CapsPtr decodable_caps(Kind kind, const Decoders& d) {
+std::string feedback_caps_fields(Kind kind, int twcc_ext_id) {
+    std::string out = kind == Kind::Video ? ",rtcp-fb-nack=(boolean)true" : "";
+    if (twcc_ext_id > 0)
+        out += ",rtcp-fb-transport-cc=(boolean)true,extmap-" + std::to_string(twcc_ext_id) +
+               "=(string)" + kTwccUri;
+    return out;
+}
+
+void add_feedback_fields(GstCaps* caps, Kind kind, int twcc_ext_id) {
+    std::string ext = "extmap-" + std::to_string(twcc_ext_id);
+    for (guint i = 0; i < gst_caps_get_size(caps); ++i) {
+        GstStructure* s = gst_caps_get_structure(caps, i);
+        if (twcc_ext_id > 0)
+            gst_structure_set(s, "rtcp-fb-transport-cc", G_TYPE_BOOLEAN, TRUE, ext.c_str(),
+                              G_TYPE_STRING, kTwccUri, nullptr);
+        if (kind == Kind::Video)
+            gst_structure_set(s, "rtcp-fb-nack", G_TYPE_BOOLEAN, TRUE, nullptr);
+    }
+}
+
+CapsPtr decodable_caps(Kind kind, const Decoders& d, int twcc_ext_id) {
     CapsPtr caps(gst_caps_new_empty());
     for (const auto& c : receive_codecs()) {
         if (c.kind != kind || !d.can_decode(c.encoding_name)) continue;
@@ -137,6 +157,7 @@ CapsPtr decodable_caps(Kind kind, const Decoders& d) {
                               "encoding-name", G_TYPE_STRING, c.encoding_name.c_str(), "clock-rate",
                               G_TYPE_INT, c.clock_rate, nullptr));
     }
+    add_feedback_fields(caps.get(), kind, twcc_ext_id);
     return caps;
 }
 

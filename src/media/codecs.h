@@ -66,9 +66,26 @@ class Decoders {
 // (App::run asks at start); read-only afterwards, so any thread may use them.
 const Decoders& decoders();
 
+// Loss recovery and congestion feedback, both ways (issue #12): every RTP caps of ours (sink
+// pads, codec-preferences) names transport-wide congestion control feedback and the TWCC header
+// extension, video also NACK, so that webrtcbin offers and answers them; rtx comes with the
+// video transceivers' do-nack (browsers do neither NACK nor rtx for audio, and Chromium refuses
+// our offer when its audio carries rtx). Chromium uses id 3 for this extension.
+inline constexpr const char* kTwccUri =
+    "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+inline constexpr int kTwccExtId = 3;
+
 // application/x-rtp caps of every codec of `kind` that `d` decodes, without payload types: as a
 // transceiver's codec-preferences they keep only those of an offer's codecs in our answer.
-CapsPtr decodable_caps(Kind kind, const Decoders& d);
+CapsPtr decodable_caps(Kind kind, const Decoders& d, int twcc_ext_id = kTwccExtId);
+
+// ",rtcp-fb-transport-cc=(boolean)true,extmap-3=(string)URI" (video: and
+// ",rtcp-fb-nack=(boolean)true"): to append to an application/x-rtp caps string of `kind`.
+// An answer uses the offer's id for the extension (`twcc_ext_id`); 0 (the offer has none):
+// no transport-cc at all.
+std::string feedback_caps_fields(Kind kind, int twcc_ext_id = kTwccExtId);
+// The same fields set on every structure of `caps` (writable).
+void add_feedback_fields(GstCaps* caps, Kind kind, int twcc_ext_id = kTwccExtId);
 
 // The Debian package that ships a GStreamer element, for error messages.
 std::string package_for_element(const std::string& element);

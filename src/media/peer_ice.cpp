@@ -1,5 +1,7 @@
 #include "media/peer_ice.h"
 
+#include "media/remote_streams.h"
+
 #include "util/log.h"
 #include "util/redact.h"
 
@@ -70,6 +72,8 @@ GstPtr<GstElement> make_webrtcbin(const std::string& peer, const Options& cfg, s
             if (f && g_str_equal(GST_OBJECT_NAME(f), "rtpjitterbuffer") &&
                 g_object_class_find_property(G_OBJECT_GET_CLASS(element), "faststart-min-packets"))
                 g_object_set(element, "faststart-min-packets", 4u, nullptr);
+            if (f && g_str_equal(GST_OBJECT_NAME(f), "rtpptdemux"))
+                no_audio_retransmission(element);  // rx (issue #12)
         }),
         nullptr);
     return owned;

@@ -91,7 +91,7 @@ bool PeerSession::add_answer_senders(const SdpInfo& offer, std::string* error) {
             continue;
         }
         used[slot] = true;
-        if (!add_sender(*m.kind, pt)) {
+        if (!add_sender(*m.kind, pt, m.twcc_ext_id)) {
             if (error) *error = "cannot link local media to webrtcbin";
             return false;
         }
@@ -132,6 +132,11 @@ bool PeerSession::apply_remote(const SessionDescription& desc, std::string* erro
             return false;
         }
         if (!create_webrtcbin(error)) return false;
+        // For on_new_transceiver, on webrtcbin's thread: each m-line's TWCC extension id.
+        auto* ids = new std::vector<int>;
+        for (const auto& m : info->media) ids->push_back(m.twcc_ext_id);
+        g_object_set_data_full(G_OBJECT(webrtc_.get()), "rp-twcc-ids", ids,
+                               [](gpointer p) { delete static_cast<std::vector<int>*>(p); });
         if (!add_answer_senders(*info, error)) return false;
         promise.reset(gst_promise_new_with_change_func(
             [](GstPromise*, gpointer ref) {
@@ -254,15 +259,25 @@ void PeerSession::on_negotiation_needed(GstElement*, gpointer ref) {
 // only what we decode, so our answer names nothing else, and an m-line left with no codec is
 // rejected. Runs on webrtcbin's thread, inside set-remote-description, so it cannot wait for
 // the main loop; it builds nothing, and decoders() is read-only.
-void PeerSession::on_new_transceiver(GstElement*, GstWebRTCRTPTransceiver* trans, gpointer) {
+//
+// Every video transceiver, ours too (webrtcbin announces those made for our sink pads and
+// add-transceiver here as well, with their kind), gets do-nack: webrtcbin then offers and answers
+// nack and an rtx payload, keeps sent packets for retransmission, and its jitter buffers ask for
+// lost ones. Not audio: browsers do not retransmit it, and Chromium refuses audio rtx offers.
+void PeerSession::on_new_transceiver(GstElement* webrtc, GstWebRTCRTPTransceiver* trans, gpointer) {
     guint mline = G_MAXUINT;
     GstWebRTCKind kind = GST_WEBRTC_KIND_UNKNOWN;
     GstCaps* prefs = nullptr;
     g_object_get(trans, "mlineindex", &mline, "kind", &kind, "codec-preferences", &prefs, nullptr);
     CapsPtr owned(prefs);
+    if (kind == GST_WEBRTC_KIND_VIDEO) g_object_set(trans, "do-nack", TRUE, nullptr);
     if (prefs || mline == G_MAXUINT || kind == GST_WEBRTC_KIND_UNKNOWN) return;
+    // The offer's id for the TWCC extension on this m-line (it is an offer's m-line).
+    int twcc = 0;
+    auto* ids = static_cast<std::vector<int>*>(g_object_get_data(G_OBJECT(webrtc), "rp-twcc-ids"));
+    if (ids && mline < ids->size()) twcc = (*ids)[mline];
     CapsPtr caps =
-        decodable_caps(kind == GST_WEBRTC_KIND_AUDIO ? Kind::Audio : Kind::Video, decoders());
+        decodable_caps(kind == GST_WEBRTC_KIND_AUDIO ? Kind::Audio : Kind::Video, decoders(), twcc);
     g_object_set(trans, "codec-preferences", caps.get(), nullptr);
 }
 

@@ -8,7 +8,7 @@
 
 namespace rp::media {
 
-CapsPtr rtp_caps(const SendCodec& codec, int pt) {
+CapsPtr rtp_caps(const SendCodec& codec, int pt, int twcc_ext_id) {
     std::string text = std::string("application/x-rtp,media=") + kind_name(codec.kind) +
                        ",encoding-name=" + codec.encoding_name +
                        ",clock-rate=" + std::to_string(codec.clock_rate) +
@@ -18,6 +18,7 @@ CapsPtr rtp_caps(const SendCodec& codec, int pt) {
     if (codec.kind == Kind::Video)
         text += ",rtcp-fb-nack-pli=(boolean)true,rtcp-fb-ccm-fir=(boolean)true";
     if (!codec.extra_fmtp.empty()) text += "," + codec.extra_fmtp;
+    text += feedback_caps_fields(codec.kind, twcc_ext_id);  // rx (issue #12): NACK, TWCC
     return CapsPtr(gst_caps_from_string(text.c_str()));
 }
 
@@ -46,7 +47,8 @@ void PeerSenders::forward_keyframe_requests(GstElement* payloader) {
         &local_, nullptr);
 }
 
-bool PeerSenders::add(Kind kind, int pt, GstElement* webrtc, std::function<void()> caps_seen) {
+bool PeerSenders::add(Kind kind, int pt, GstElement* webrtc, std::function<void()> caps_seen,
+                      int twcc_ext_id) {
     const SendCodec& codec = local_.codec(kind);
     GstPtr<GstElement> q = make_element("queue");
     GstPtr<GstElement> pay = make_element(codec.payloader.c_str());
@@ -67,7 +69,7 @@ bool PeerSenders::add(Kind kind, int pt, GstElement* webrtc, std::function<void(
         g_object_set(pay.get(), "picture-id-mode", 2 /* 15-bit */, nullptr);
     if (g_object_class_find_property(G_OBJECT_GET_CLASS(pay.get()), "config-interval"))
         g_object_set(pay.get(), "config-interval", -1, nullptr);
-    CapsPtr caps = rtp_caps(codec, pt);
+    CapsPtr caps = rtp_caps(codec, pt, twcc_ext_id);
     g_object_set(filter.get(), "caps", caps.get(), nullptr);
     if (kind == Kind::Video) forward_keyframe_requests(pay.get());
     GstElement* qe = q.get();

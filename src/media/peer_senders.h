@@ -21,7 +21,7 @@ namespace rp::media {
 
 // The RTP caps of `codec` with payload type `pt`, as webrtcbin's sink pads and
 // transceivers take them.
-CapsPtr rtp_caps(const SendCodec& codec, int pt);
+CapsPtr rtp_caps(const SendCodec& codec, int pt, int twcc_ext_id = kTwccExtId);
 
 class PeerSenders {
   public:
@@ -34,7 +34,8 @@ class PeerSenders {
     // Builds the branch for `kind` with payload type `pt` and links it to a new sink pad of
     // `webrtc`, still in NULL and apart from the tee. `caps_seen` runs on a streaming thread
     // once caps leave the branch (its SSRC is then known); it must only hand off.
-    bool add(Kind kind, int pt, GstElement* webrtc, std::function<void()> caps_seen);
+    bool add(Kind kind, int pt, GstElement* webrtc, std::function<void()> caps_seen,
+             int twcc_ext_id = kTwccExtId);  // rx: the offer's TWCC extension id
     // Brings webrtcbin and every branch to PLAYING, then links each branch to its tee.
     bool start(GstElement* webrtc);
     size_t size() const { return senders_.size(); }

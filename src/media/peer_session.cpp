@@ -83,16 +83,19 @@ bool PeerSession::create_webrtcbin(std::string* error) {
     return true;
 }
 
-bool PeerSession::add_sender(Kind kind, int pt) {
+bool PeerSession::add_sender(Kind kind, int pt, int twcc_ext_id) {
     Ref ref{this, alive_};
-    return senders_.add(kind, pt, webrtc_.get(), [ref] {
-        ref.post([](PeerSession& self) {
-            ++self.senders_with_caps_;
-            log::debug("peer %s: %zu of %zu senders have caps", self.peer_.c_str(),
-                       self.senders_with_caps_, self.senders_.size());
-            self.maybe_negotiate();
-        });
-    });
+    return senders_.add(
+        kind, pt, webrtc_.get(),
+        [ref] {
+            ref.post([](PeerSession& self) {
+                ++self.senders_with_caps_;
+                log::debug("peer %s: %zu of %zu senders have caps", self.peer_.c_str(),
+                           self.senders_with_caps_, self.senders_.size());
+                self.maybe_negotiate();
+            });
+        },
+        twcc_ext_id);
 }
 
 bool PeerSession::start_senders() {

@@ -89,7 +89,7 @@ class PeerSession {
     // peer_session.cpp
     bool create_webrtcbin(std::string* error);
     void connect(const char* signal, GCallback handler);
-    bool add_sender(Kind kind, int pt);
+    bool add_sender(Kind kind, int pt, int twcc_ext_id = kTwccExtId);
     bool start_senders();
     void receive(PadProbe& block);
     static void on_ice_candidate(GstElement*, guint mline, gchar* cand, gpointer ref);

@@ -26,6 +26,26 @@ struct RemoteStreams::Recording {
     SourceId timeout;
 };
 
+void no_audio_retransmission(GstElement* ptdemux) {
+    g_signal_connect(
+        ptdemux, "new-payload-type",
+        G_CALLBACK(+[](GstElement* demux, guint, GstPad* pad, gpointer) {
+            CapsPtr caps(gst_pad_get_current_caps(pad));
+            const GstStructure* s = caps && gst_caps_get_size(caps.get()) > 0
+                                        ? gst_caps_get_structure(caps.get(), 0)
+                                        : nullptr;
+            const char* media = s ? gst_structure_get_string(s, "media") : nullptr;
+            if (!media || !g_str_equal(media, "audio")) return;
+            GstPtr<GstPad> sink(gst_element_get_static_pad(demux, "sink"));
+            GstPtr<GstPad> peer(sink ? gst_pad_get_peer(sink.get()) : nullptr);
+            GstPtr<GstElement> jb(peer ? gst_pad_get_parent_element(peer.get()) : nullptr);
+            GstElementFactory* f = jb ? gst_element_get_factory(jb.get()) : nullptr;
+            if (f && g_str_equal(GST_OBJECT_NAME(f), "rtpjitterbuffer"))
+                g_object_set(jb.get(), "do-retransmission", FALSE, nullptr);
+        }),
+        nullptr);
+}
+
 namespace {
 
 std::string safe_file_name(const std::string& peer) {

@@ -19,6 +19,12 @@
 
 namespace rp::media {
 
+// For each rtpptdemux webrtcbin makes (any thread): webrtcbin 1.22 turns retransmission
+// requests on for every jitter buffer of a bundled session, audio too, where nobody answers them
+// (rtx is negotiated for video only). The demuxer after a jitter buffer learns its stream's
+// caps from the SDP: when they say audio, that jitter buffer stops asking.
+void no_audio_retransmission(GstElement* ptdemux);
+
 class RemoteStreams {
   public:
     RemoteStreams(std::string peer, GstElement* pipeline, const std::vector<SinkSpec>& sinks,

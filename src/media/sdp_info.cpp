@@ -45,6 +45,11 @@ std::optional<SdpInfo> parse_sdp(const std::string& text, std::string* error) {
         for (guint k = 0; k < gst_sdp_media_attributes_len(m); ++k) {
             const GstSDPAttribute* a = gst_sdp_media_get_attribute(m, k);
             if (!a->key || !a->value) continue;
+            if (strcmp(a->key, "extmap") == 0 && strstr(a->value, kTwccUri)) {
+                int id = atoi(a->value);  // "7 URI" or "7/sendrecv URI"
+                if (id >= 1 && id <= 255) line.twcc_ext_id = id;
+                continue;
+            }
             if (strcmp(a->key, "rtpmap") == 0) {
                 char* end = nullptr;
                 long pt = strtol(a->value, &end, 10);

@@ -23,6 +23,7 @@ struct MediaLine {
     bool receives = false;  // ... and receives (sendrecv/recvonly)
     bool rejected = false;  // port 0
     std::vector<RtpMap> formats;
+    int twcc_ext_id = 0;  // a=extmap id of the transport-wide-cc extension; 0 when absent
 };
 
 struct SdpInfo {

@@ -66,10 +66,12 @@ gboolean visit(GQuark, const GValue* value, gpointer data) {
             if (auto lost = number_field(s, "packets-lost"))
                 t.packets_lost += static_cast<std::int64_t>(*lost);
             keep_max(t.jitter_ms, ms(number_field(s, "jitter")));
+            t.nack_count += counter(s, "nack-count");  // rx: NACKs we sent
             break;
         case GST_WEBRTC_STATS_OUTBOUND_RTP:
             t.bytes_sent += counter(s, "bytes-sent");
             t.packets_sent += counter(s, "packets-sent");
+            t.nacks_received += counter(s, "nack-count");  // rx: NACKs the member sent
             break;
         case GST_WEBRTC_STATS_REMOTE_INBOUND_RTP:
             // Absent, or 0, until the member's first RTCP receiver report carries LSR/DLSR.
@@ -86,6 +88,27 @@ gboolean visit(GQuark, const GValue* value, gpointer data) {
     return TRUE;
 }
 
+// Retransmitted packets that came in time, from the jitter buffers themselves: webrtcbin 1.22's
+// get-stats does not find them behind a bundled session (its packets-repaired stays 0).
+std::uint64_t packets_repaired(GstElement* webrtc) {
+    std::uint64_t n = 0;
+    IteratorPtr it(gst_bin_iterate_recurse(GST_BIN(webrtc)));
+    GValue item = G_VALUE_INIT;
+    while (gst_iterator_next(it.get(), &item) == GST_ITERATOR_OK) {
+        auto* e = GST_ELEMENT(g_value_get_object(&item));
+        GstElementFactory* f = gst_element_get_factory(e);
+        if (f && g_str_equal(GST_OBJECT_NAME(f), "rtpjitterbuffer")) {
+            GstStructure* raw = nullptr;
+            g_object_get(e, "stats", &raw, nullptr);
+            StructurePtr st(raw);
+            if (st) n += counter(st.get(), "rtx-success-count");
+        }
+        g_value_reset(&item);
+    }
+    g_value_unset(&item);
+    return n;
+}
+
 }  // namespace
 
 RtpTotals rtp_totals_from_stats(const GstStructure* stats) {
@@ -99,12 +122,13 @@ void request_call_sample(GstElement* webrtc, std::function<void(std::optional<Ca
     // Owned by the promise: freed with it whether or not webrtcbin ever replies.
     struct Pending {
         std::function<void(std::optional<CallSample>)> done;
+        std::uint64_t repaired = 0;  // read here, on the main loop
         bool delivered = false;
         ~Pending() {
             if (!delivered) invoke_on_main([d = std::move(done)] { d(std::nullopt); });
         }
     };
-    auto* pending = new Pending{std::move(done)};
+    auto* pending = new Pending{std::move(done), packets_repaired(webrtc)};
     PromisePtr promise(gst_promise_new_with_change_func(
         [](GstPromise* p, gpointer data) {
             auto* pend = static_cast<Pending*>(data);
@@ -113,6 +137,7 @@ void request_call_sample(GstElement* webrtc, std::function<void(std::optional<Ca
             // Parsed here, on webrtcbin's thread; only plain values travel to the main loop.
             CallSample sample{rtp_totals_from_stats(reply),
                               reply ? selected_pair_from_stats(reply) : std::nullopt};
+            sample.totals.packets_repaired = pend->repaired;
             pend->delivered = true;
             invoke_on_main([d = std::move(pend->done), sample] { d(sample); });
         },

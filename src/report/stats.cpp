@@ -167,6 +167,9 @@ std::string stats_json_line(const StatsSample& s) {
         w.key("jitter_ms").number(p.rtp.jitter_ms, 3);
         w.key("packets_lost").integer(p.rtp.packets_lost);
         w.key("remote_packets_lost").integer(p.rtp.remote_packets_lost);
+        w.key("nack_count").integer(p.rtp.nack_count);  // rx: loss recovery
+        w.key("packets_repaired").integer(p.rtp.packets_repaired);
+        w.key("nacks_received").integer(p.rtp.nacks_received);
         w.key("bytes_received").integer(p.rtp.bytes_received);
         w.key("bytes_sent").integer(p.rtp.bytes_sent);
         w.key("packets_received").integer(p.rtp.packets_received);

@@ -24,6 +24,9 @@ struct RtpTotals {
     std::optional<double> rtt_ms;          // from RTCP receiver reports; none before the first
     std::optional<double> jitter_ms;       // worst inbound stream
     std::int64_t remote_packets_lost = 0;  // of ours, as the member's RTCP reports it
+    // Loss recovery (rx, issue #12): NACKs we sent for lost packets, packets the jitter buffer
+    // got back by retransmission, NACKs the member sent us.
+    std::uint64_t nack_count = 0, packets_repaired = 0, nacks_received = 0;
 };
 
 struct PeerStats {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -190,3 +191,56 @@ TEST(Codecs, AudioWeCannotDecodeEndsTheCallToo) {
 }
 
 }  // namespace
+
+namespace {
+
+// The SDP lines webrtcbin writes for these caps (it uses gst_sdp_media_set_media_from_caps).
+std::string sdp_attributes(const GstCaps* caps) {
+    GstSDPMedia* raw = nullptr;
+    gst_sdp_media_new(&raw);
+    std::unique_ptr<GstSDPMedia, decltype(&gst_sdp_media_free)> media(raw, &gst_sdp_media_free);
+    EXPECT_EQ(gst_sdp_media_set_media_from_caps(caps, media.get()), GST_SDP_OK);
+    std::string out;
+    for (guint i = 0; i < gst_sdp_media_attributes_len(media.get()); ++i) {
+        const GstSDPAttribute* a = gst_sdp_media_get_attribute(media.get(), i);
+        out += std::string(a->key) + ":" + (a->value ? a->value : "") + "\n";
+    }
+    return out;
+}
+
+}  // namespace
+
+// Issue #12: our RTP caps name NACK, transport-cc and the TWCC header extension, so webrtcbin
+// offers and answers them (rtx comes with the transceivers' do-nack).
+TEST(Codecs, FeedbackFieldsBecomeNackTransportCcAndTheTwccExtmap) {
+    gst_init(nullptr, nullptr);
+    std::string text =
+        "application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,payload=96" +
+        rp::media::feedback_caps_fields(Kind::Video);
+    CapsPtr caps(gst_caps_from_string(text.c_str()));
+    ASSERT_TRUE(caps) << text;
+    std::string attrs = sdp_attributes(caps.get());
+    EXPECT_NE(attrs.find("rtcp-fb:96 nack\n"), std::string::npos) << attrs;
+    EXPECT_NE(attrs.find("rtcp-fb:96 transport-cc\n"), std::string::npos) << attrs;
+    EXPECT_NE(attrs.find("extmap:3 http://www.ietf.org/id/"
+                         "draft-holmer-rmcat-transport-wide-cc-extensions-01\n"),
+              std::string::npos)
+        << attrs;
+}
+
+TEST(Codecs, DecodableCapsCarryTheFeedbackFields) {
+    gst_init(nullptr, nullptr);
+    for (Kind k : {Kind::Audio, Kind::Video}) {
+        CapsPtr caps = rp::media::decodable_caps(k, Decoders::without({}));
+        ASSERT_GT(gst_caps_get_size(caps.get()), 0u);
+        for (guint i = 0; i < gst_caps_get_size(caps.get()); ++i) {
+            const GstStructure* s = gst_caps_get_structure(caps.get(), i);
+            gboolean nack = FALSE, tcc = FALSE;
+            // NACK (and so rtx) for video only: browsers do neither for audio.
+            EXPECT_EQ(gst_structure_get_boolean(s, "rtcp-fb-nack", &nack) && nack,
+                      k == Kind::Video);
+            EXPECT_TRUE(gst_structure_get_boolean(s, "rtcp-fb-transport-cc", &tcc) && tcc);
+            EXPECT_STREQ(gst_structure_get_string(s, "extmap-3"), rp::media::kTwccUri);
+        }
+    }
+}

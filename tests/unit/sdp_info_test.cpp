@@ -378,3 +378,40 @@ TEST(SdpInfo, AtMost64MediaLines) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue #12: each m-line's id for the transport-wide-cc header extension, with or without a
+// direction, so that our answer uses the offer's id; 0 when the m-line has none.
+TEST(SdpInfo, TwccExtensionIdPerMediaLine) {
+    std::string error;
+    auto info = parse_sdp(
+        sdp(with_session({
+            "m=audio 9 UDP/TLS/RTP/SAVPF 111",
+            "c=IN IP4 0.0.0.0",
+            "a=mid:0",
+            "a=extmap:1 urn:ietf:params:audio-level",
+            "a=extmap:3 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01",
+            "a=rtpmap:111 opus/48000/2",
+            "m=video 9 UDP/TLS/RTP/SAVPF 96",
+            "c=IN IP4 0.0.0.0",
+            "a=mid:1",
+            "a=extmap:3 urn:ietf:params:rtp-hdrext:sdes:mid",
+            "a=extmap:7/sendrecv "
+            "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01",
+            "a=rtpmap:96 VP8/90000",
+            "m=video 9 UDP/TLS/RTP/SAVPF 96",
+            "c=IN IP4 0.0.0.0",
+            "a=mid:2",
+            "a=rtpmap:96 VP8/90000",
+        })),
+        &error);
+    ASSERT_TRUE(info) << error;
+    ASSERT_EQ(info->media.size(), 3u);
+    EXPECT_EQ(info->media[0].twcc_ext_id, 3);
+    EXPECT_EQ(info->media[1].twcc_ext_id, 7);
+    EXPECT_EQ(info->media[2].twcc_ext_id, 0);
+    EXPECT_EQ(info->media[1].formats.size(), 1u);  // extmaps are no formats
+}
+
+}  // namespace

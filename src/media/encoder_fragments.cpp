@@ -79,7 +79,11 @@ std::map<std::string, std::string> video_placeholders(const Options& cfg, const 
              caps + ",format=I420"},
         {"camera",
          "v4l2src " + device + " ! videoconvert ! videoscale ! videorate drop-only=true ! " + caps},
-        {"encoder", "queue max-size-buffers=2 leaky=downstream ! " + video_encoder_fragment(cfg)},
+        // vraw: where congestion control's low encoding branches off (media/low_encoding.h).
+        {"encoder",
+         "tee name=vraw allow-not-linked=true ! queue max-size-buffers=2 "
+         "leaky=downstream ! " +
+             video_encoder_fragment(cfg)},
         {"hw_h264_encoder", hardware_h264_fragment(cfg)},
     };
 }

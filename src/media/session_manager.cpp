@@ -18,7 +18,11 @@ constexpr gint64 kSilenceTimeoutUs = 5 * G_USEC_PER_SEC;
 
 SessionManager::SessionManager(GstElement* pipeline, LocalMedia& local, const Options& cfg,
                                PeerSignaller& signaller)
-    : pipeline_(pipeline), local_(local), cfg_(cfg), signaller_(signaller) {
+    : pipeline_(pipeline),
+      local_(local),
+      cfg_(cfg),
+      signaller_(signaller),
+      adaptation_(local, cfg, [this] { return adaptation_calls(); }) {
     // `this` is safe: the source goes with liveness_timer_.
     liveness_timer_.reset(g_timeout_add_seconds(
         1,
@@ -73,6 +77,16 @@ void SessionManager::check_liveness() {
     }
 }
 
+std::vector<Adaptation::Call> SessionManager::adaptation_calls() {
+    std::vector<Adaptation::Call> out;
+    for (auto& [id, s] : sessions_) {
+        PeerRecord& r = record(id);
+        out.push_back(
+            {id, r.state == PeerState::Connected, s->webrtc(), &s->senders(), r.counters.get()});
+    }
+    return out;
+}
+
 std::string SessionManager::failure_hint() const {
     return ice_failure_hint(!cfg_.turn.empty(), cfg_.ice_relay_only);
 }
@@ -115,6 +129,8 @@ void SessionManager::collect_stats(std::function<void(std::vector<PeerStats>)> d
         p.frames_decoded = r.counters->video_frames.load();
         p.audio_buffers_decoded = r.counters->audio_buffers.load();
         p.frames_sent = session->video_frames_sent();
+        p.target_kbps = r.counters->target_kbps.load();  // cc
+        p.layer = r.counters->layer.load();
         g->peers.push_back(std::move(p));
     }
     g->remaining = g->peers.size();

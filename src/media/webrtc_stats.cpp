@@ -8,6 +8,7 @@
 #include <gst/webrtc/webrtc.h>
 
 #include <algorithm>
+#include <string_view>
 
 namespace rp::media {
 
@@ -47,6 +48,37 @@ void keep_max(std::optional<double>& into, std::optional<double> v) {
 struct Walk {
     RtpTotals* out;
 };
+
+bool is_video(const GstStructure* s) {
+    const char* kind = gst_structure_get_string(s, "kind");
+    return kind && std::string_view(kind) == "video";
+}
+
+gboolean visit_feedback(GQuark, const GValue* value, gpointer data) {
+    SendFeedback& f = *static_cast<SendFeedback*>(data);
+    if (!GST_VALUE_HOLDS_STRUCTURE(value)) return TRUE;
+    const GstStructure* s = gst_value_get_structure(value);
+    GstWebRTCStatsType type;
+    if (!gst_structure_get_enum(s, "type", GST_TYPE_WEBRTC_STATS_TYPE,
+                                reinterpret_cast<gint*>(&type)) ||
+        !is_video(s))
+        return TRUE;
+    if (type == GST_WEBRTC_STATS_OUTBOUND_RTP) {
+        f.bytes_sent += counter(s, "bytes-sent");
+        f.packets_sent += counter(s, "packets-sent");
+    } else if (type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP) {
+        f.have_report = true;
+        f.fraction_lost = number_field(s, "fraction-lost");
+        if (auto rtt = number_field(s, "round-trip-time"); rtt && *rtt > 0) f.rtt_ms = *rtt * 1000;
+        if (auto j = number_field(s, "jitter")) f.jitter_ms = *j * 1000;
+        if (auto lost = number_field(s, "packets-lost"))
+            f.packets_lost = std::max<std::int64_t>(0, static_cast<std::int64_t>(*lost));
+        const GValue* raw = gst_structure_get_value(s, "gst-rtpsource-stats");
+        if (raw && GST_VALUE_HOLDS_STRUCTURE(raw))
+            f.report_seq = counter(gst_value_get_structure(raw), "rb-exthighestseq");
+    }
+    return TRUE;
+}
 
 gboolean visit(GQuark, const GValue* value, gpointer data) {
     RtpTotals& t = *static_cast<Walk*>(data)->out;
@@ -95,6 +127,12 @@ RtpTotals rtp_totals_from_stats(const GstStructure* stats) {
     return t;
 }
 
+SendFeedback video_feedback_from_stats(const GstStructure* stats) {
+    SendFeedback f;
+    if (stats) gst_structure_foreach(stats, &visit_feedback, &f);
+    return f;
+}
+
 void request_call_sample(GstElement* webrtc, std::function<void(std::optional<CallSample>)> done) {
     // Owned by the promise: freed with it whether or not webrtcbin ever replies.
     struct Pending {
@@ -111,7 +149,7 @@ void request_call_sample(GstElement* webrtc, std::function<void(std::optional<Ca
             if (gst_promise_wait(p) != GST_PROMISE_RESULT_REPLIED) return;
             const GstStructure* reply = gst_promise_get_reply(p);
             // Parsed here, on webrtcbin's thread; only plain values travel to the main loop.
-            CallSample sample{rtp_totals_from_stats(reply),
+            CallSample sample{rtp_totals_from_stats(reply), video_feedback_from_stats(reply),
                               reply ? selected_pair_from_stats(reply) : std::nullopt};
             pend->delivered = true;
             invoke_on_main([d = std::move(pend->done), sample] { d(sample); });

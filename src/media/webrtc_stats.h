@@ -16,8 +16,25 @@ namespace rp::media {
 
 RtpTotals rtp_totals_from_stats(const GstStructure* stats);
 
+// Our outbound video of one call, as the member's RTCP receiver reports tell it: what
+// congestion control (media/adaptation.h) reads. Cumulative figures; `report_seq` changes with
+// every new receiver report.
+struct SendFeedback {
+    std::uint64_t bytes_sent = 0;
+    std::uint64_t packets_sent = 0;
+    bool have_report = false;
+    std::int64_t packets_lost = 0;        // cumulative, as the last report says
+    std::uint64_t report_seq = 0;         // its extended highest sequence number
+    std::optional<double> fraction_lost;  // of the last report's interval, 0..1
+    std::optional<double> rtt_ms;
+    std::optional<double> jitter_ms;
+};
+
+SendFeedback video_feedback_from_stats(const GstStructure* stats);
+
 struct CallSample {
     RtpTotals totals;
+    SendFeedback video;
     std::optional<SelectedPair> selected_pair;  // nullopt while nothing is selected
 };
 

@@ -102,6 +102,10 @@ std::string report_json(const RunResult& run, const std::vector<std::string>& fa
         w.key("height").integer(c.height.load());
         w.key("latency_ms");
         add_latency(w, c.latency.snapshot());
+        // cc (rep's version wins at merge): what we send this member.
+        int layer = c.layer.load(), target = c.target_kbps.load();
+        w.key("layer").string_or_null(layer < 0 ? "" : layer == 1 ? "low" : "full");
+        target < 0 ? w.key("target_kbps").null() : w.key("target_kbps").integer(target);
         w.end_object();
         w.key("audio").begin_object();
         w.key("buffers_decoded").integer(c.audio_buffers.load());

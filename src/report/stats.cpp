@@ -121,6 +121,9 @@ std::string stats_json_line(const StatsSample& s) {
         w.key("frames_decoded").integer(p.frames_decoded);
         w.key("frames_sent").integer(p.frames_sent);
         w.key("audio_buffers_decoded").integer(p.audio_buffers_decoded);
+        p.target_kbps < 0 ? w.key("target_kbps").null()
+                          : w.key("target_kbps").integer(p.target_kbps);
+        w.key("layer").string_or_null(p.layer < 0 ? "" : p.layer == 1 ? "low" : "full");
         w.end_object();
     }
     w.end_array().end_object();

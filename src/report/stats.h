@@ -33,6 +33,8 @@ struct PeerStats {
     std::uint64_t frames_decoded = 0;  // video frames out of our decoder
     std::uint64_t frames_sent = 0;     // video frames handed to this call's payloader
     std::uint64_t audio_buffers_decoded = 0;
+    int target_kbps = -1;  // cc: what we send this call (-1 none); layer 0 full, 1 low
+    int layer = -1;
     // Rates over the interval since the previous sample of the same peer; none on the first.
     std::optional<double> kbps_in, kbps_out, fps_in, fps_out;
 };

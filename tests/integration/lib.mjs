@@ -94,7 +94,7 @@ export function startPeer(name, args, opts = {}) {
   const reportPath = join(dir, `${name}.json`);
   const statsPath = opts.stats ? join(dir, `${name}.stats.jsonl`) : null;
   const full = [
-    '--name', name, '--ice-address', '127.0.0.1', '--report', reportPath,
+    '--name', name, '--ice-address', opts.iceAddress ?? '127.0.0.1', '--report', reportPath,  // cc: iceAddress
     ...(opts.defaultStun ? [] : ['--stun', 'none']),
     ...(statsPath ? ['--stats', statsPath, '--stats-interval', '0.5'] : []),
     ...args,

@@ -276,7 +276,8 @@ TEST(ReportJson, PeerFieldsAndTypes) {
     JsonObject* video = rp::json::get_object(a, "video");
     ASSERT_TRUE(video);
     EXPECT_EQ(member_names(video),
-              (std::vector<std::string>{"frames_decoded", "height", "latency_ms", "width"}));
+              (std::vector<std::string>{"frames_decoded", "height", "latency_ms", "layer",
+                                        "target_kbps", "width"}));  // cc: layer, target_kbps
     EXPECT_TRUE(JSON_NODE_HOLDS_NULL(json_object_get_member(video, "latency_ms")));
     for (const char* m : {"frames_decoded", "width", "height"})
         EXPECT_TRUE(is_type(video, m, G_TYPE_INT64)) << m;

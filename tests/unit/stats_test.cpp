@@ -126,7 +126,20 @@ TEST(StatsJson, TheLineByteForByte) {
               R"("packets_lost":0,"remote_packets_lost":0,"bytes_received":429165,)"
               R"("bytes_sent":409629,"packets_received":429,"packets_sent":409,)"
               R"("kbps_in":550.4,"kbps_out":660.1,"fps_in":30,"fps_out":30,)"
-              R"("frames_decoded":153,"frames_sent":144,"audio_buffers_decoded":255}]})");
+              R"("frames_decoded":153,"frames_sent":144,"audio_buffers_decoded":255,)"
+              R"("target_kbps":null,"layer":null}]})");
+}
+
+// cc: what congestion control sends each call.
+TEST(StatsJson, TargetAndLayer) {
+    StatsSample s = sample(1, {peer("p1", 0, 0, 0, 0), peer("p2", 0, 0, 0, 0)});
+    s.peers[0].target_kbps = 420;
+    s.peers[0].layer = 0;
+    s.peers[1].target_kbps = 150;
+    s.peers[1].layer = 1;
+    std::string line = rp::stats_json_line(s);
+    EXPECT_NE(line.find(R"("target_kbps":420,"layer":"full")"), std::string::npos) << line;
+    EXPECT_NE(line.find(R"("target_kbps":150,"layer":"low")"), std::string::npos) << line;
 }
 
 TEST(Prometheus, EveryMetricNamedRoompeerWithHelpTypeAndPeerLabel) {

@@ -20,7 +20,6 @@ Adaptation::Adaptation(LocalMedia& local, const Options& cfg, Calls calls)
       calls_(std::move(calls)),
       planner_(floor_of(cfg), cfg.video_bitrate_kbps, cfg.fps, local.low_possible()) {
     planner_.set_size(cfg.width, cfg.height);
-    if (!local_.sends(Kind::Video)) return;
     // `this` is safe: the source goes with timer_.
     timer_.reset(g_timeout_add(
         1000,
@@ -43,42 +42,48 @@ void Adaptation::tick() {
                          [&](const Call& c) { return c.id == it->first && c.connected; })
                  ? std::next(it)
                  : state_.erase(it);
+    bool sends = local_.sends(Kind::Video);  // false also before LocalMedia is built
+    planner_.set_low_possible(local_.low_possible());
     for (const auto& c : calls) {
         if (!c.webrtc || !c.connected) continue;
-        if (!state_.count(c.id))
-            state_.emplace(c.id, State{RateController(floor_of(cfg_), cfg_.video_bitrate_kbps)});
+        auto st = state_.find(c.id);
+        if (st == state_.end())
+            st =
+                state_.emplace(c.id, State(RateController(floor_of(cfg_), cfg_.video_bitrate_kbps)))
+                    .first;
+        if (!st->second.rtcp || !st->second.rtcp->attached())
+            st->second.rtcp = std::make_unique<RtcpWatch>(c.webrtc);
+        // As a receiver: the report blocks our own RTCP carries (whether or not we send).
+        st->second.rtcp->sample_receive_counters();
+        if (!sends) continue;
         std::weak_ptr<int> alive = alive_;
         request_call_sample(c.webrtc, [this, alive, id = c.id](std::optional<CallSample> s) {
             if (!alive.lock() || !s) return;
             on_sample(id, s->video);
         });
     }
-    apply();
+    if (sends) apply();
 }
 
 void Adaptation::on_sample(const std::string& id, const SendFeedback& f) {
     auto it = state_.find(id);
     if (it == state_.end()) return;
     State& st = it->second;
-    // Nothing new since the last receiver report: nothing to learn (its time still counts).
-    if (!f.have_report || (st.have_report && f.report_seq == st.report_seq)) return;
+    // The blocks about our video since the last tick; none: nothing to learn yet (the time
+    // still counts towards the next update).
+    auto lost =
+        st.rtcp && f.video_ssrc ? st.rtcp->blocks().take_fraction_lost(f.video_ssrc) : std::nullopt;
+    if (!lost) return;
     gint64 now = g_get_monotonic_time();
     RateInput in;
     in.dt_s = st.last_feed_us ? (now - st.last_feed_us) / 1e6 : 1.0;
     st.last_feed_us = now;
     in.rtt_ms = f.rtt_ms;
-    in.jitter_ms = f.jitter_ms;
-    // Loss over the interval between two receiver reports.
-    if (st.have_report && f.report_seq > st.report_seq) {
-        double expected = static_cast<double>(f.report_seq - st.report_seq);
-        double lost = static_cast<double>(std::max<std::int64_t>(0, f.packets_lost - st.lost));
-        in.fraction_lost = std::clamp(lost / expected, 0.0, 1.0);
-    } else if (!st.have_report) {
-        in.fraction_lost = f.fraction_lost;
-    }
-    st.have_report = true;
-    st.report_seq = f.report_seq;
-    st.lost = f.packets_lost;
+    in.fraction_lost = lost;
+    // What got through since the last update: our video's bytes less the share lost.
+    if (st.bytes_sent && f.video_bytes_sent > st.bytes_sent && in.dt_s > 0)
+        in.acked_kbps = (f.video_bytes_sent - st.bytes_sent) * 8 / 1000.0 / in.dt_s * (1 - *lost);
+    st.bytes_sent = f.video_bytes_sent;
     int before = st.rc.estimate_kbps();
     int after = st.rc.update(in);
     if (after != before)

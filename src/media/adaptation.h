@@ -43,11 +43,11 @@ class Adaptation {
 
   private:
     struct State {
+        explicit State(RateController r) : rc(r) {}
         RateController rc;
+        std::unique_ptr<RtcpWatch> rtcp;
         gint64 last_feed_us = 0;
-        std::uint64_t report_seq = 0;
-        std::int64_t lost = 0;
-        bool have_report = false;
+        std::uint64_t bytes_sent = 0;  // of our video, at the last report used
     };
     void tick();
     void on_sample(const std::string& id, const SendFeedback& f);

@@ -54,6 +54,7 @@ class LayerPlanner {
     static constexpr double kDegradedFpsShare = 0.8;
 
     int degraded_fps(int kbps, int width, int height) const;
+    void set_low_possible(bool possible) { low_possible_ = possible; }
     void set_size(int width, int height) {
         width_ = width;
         height_ = height;

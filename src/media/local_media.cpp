@@ -139,13 +139,18 @@ GstPadProbeReturn LocalMedia::stamp_frame(GstPad* pad, GstPadProbeInfo* info, gp
     return GST_PAD_PROBE_OK;
 }
 
-GstPadProbeReturn LocalMedia::decimate(GstPad*, GstPadProbeInfo*, gpointer p) {
+GstPadProbeReturn LocalMedia::decimate(GstPad*, GstPadProbeInfo* info, gpointer p) {
     auto* self = static_cast<LocalMedia*>(p);
     int want = self->target_fps_.load();
     if (want <= 0 || want >= self->cfg_.fps) return GST_PAD_PROBE_OK;
     self->frame_credit_ += static_cast<double>(want) / self->cfg_.fps;
     if (self->frame_credit_ < 1.0) return GST_PAD_PROBE_DROP;
     self->frame_credit_ -= 1.0;
+    // The frame now stands for 1/want s: libvpx budgets bits per frame by its duration, and
+    // with the capture's duration it would overshoot its target by the share dropped.
+    GstBuffer* buf = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+    GST_PAD_PROBE_INFO_DATA(info) = buf;
+    GST_BUFFER_DURATION(buf) = GST_SECOND / want;
     return GST_PAD_PROBE_OK;
 }
 

@@ -35,13 +35,20 @@ int RateController::update(const RateInput& in) {
     if (in.twcc_delay_ms && *in.twcc_delay_ms > kDelayGrowthMs) delay_growing = true;
 
     double next = estimate_;
-    if (loss > kHighLoss || delay_growing) {
+    since_cut_s_ += dt;
+    // The reports after a cut still describe the rate before it: one cut per kCutGapS.
+    bool congested = loss > kHighLoss || delay_growing;
+    if (congested && since_cut_s_ < kCutGapS) {
+        hold_s_ = std::max(hold_s_, 2.0);
+        action_ = "hold";
+    } else if (congested) {
         // Cut to what got through when we know it, else multiplicatively; never up.
         next = estimate_ * kDecrease;
         if (in.acked_kbps && *in.acked_kbps > 0)
             next = std::min(next, std::max(*in.acked_kbps * kDecrease, estimate_ * 0.5));
         hold_s_ = 2.0;
         clear_s_ = 0;
+        since_cut_s_ = 0;
         action_ = "decrease";
     } else if (loss >= kLowLoss || hold_s_ > 0) {
         hold_s_ = std::max(0.0, hold_s_ - dt);
@@ -50,10 +57,9 @@ int RateController::update(const RateInput& in) {
     } else {
         double rate = clear_s_ >= kFastAfterS ? kFastIncreasePerS : kIncreasePerS;
         clear_s_ += dt;
+        // Not capped by what arrived: a member on the low layer receives less than it could
+        // take, and its estimate must be able to grow back to the full one.
         next = estimate_ * std::pow(1.0 + rate, dt) + 1.0;
-        // Do not run far ahead of what we can show arrives.
-        if (in.acked_kbps && *in.acked_kbps > 0)
-            next = std::min(next, std::max(estimate_, *in.acked_kbps * 1.5 + 10));
         action_ = "increase";
     }
     // The member's own estimate caps ours.

@@ -32,8 +32,10 @@ class RateController {
     // Why the last update moved: "increase", "hold", "decrease".
     const char* last_action() const { return action_; }
 
-    static constexpr double kDecrease = 0.85;          // on loss above kHighLoss or delay growth
-    static constexpr double kHighLoss = 0.10;          // fraction lost that cuts
+    static constexpr double kDecrease = 0.85;  // on loss above kHighLoss or delay growth
+    static constexpr double kHighLoss = 0.10;
+    static constexpr double kCutGapS =
+        1.5;  // least time between two cuts          // fraction lost that cuts
     static constexpr double kLowLoss = 0.02;           // below it, loss is noise: increase
     static constexpr double kIncreasePerS = 0.08;      // the first seconds of a clear link
     static constexpr double kFastIncreasePerS = 0.16;  // once it stayed clear kFastAfterS
@@ -48,8 +50,9 @@ class RateController {
     double estimate_;
     std::optional<double> min_rtt_;  // the link's propagation floor, slowly forgotten
     std::optional<double> last_rtt_;
-    double hold_s_ = 0;   // after a decrease: no increase for a moment
-    double clear_s_ = 0;  // how long the link has been clear: the increase speeds up
+    double hold_s_ = 0;  // after a decrease: no increase for a moment
+    double clear_s_ = 0;
+    double since_cut_s_ = 1e9;  // how long the link has been clear: the increase speeds up
     const char* action_ = "hold";
 };
 

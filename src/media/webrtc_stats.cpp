@@ -49,37 +49,6 @@ struct Walk {
     RtpTotals* out;
 };
 
-bool is_video(const GstStructure* s) {
-    const char* kind = gst_structure_get_string(s, "kind");
-    return kind && std::string_view(kind) == "video";
-}
-
-gboolean visit_feedback(GQuark, const GValue* value, gpointer data) {
-    SendFeedback& f = *static_cast<SendFeedback*>(data);
-    if (!GST_VALUE_HOLDS_STRUCTURE(value)) return TRUE;
-    const GstStructure* s = gst_value_get_structure(value);
-    GstWebRTCStatsType type;
-    if (!gst_structure_get_enum(s, "type", GST_TYPE_WEBRTC_STATS_TYPE,
-                                reinterpret_cast<gint*>(&type)) ||
-        !is_video(s))
-        return TRUE;
-    if (type == GST_WEBRTC_STATS_OUTBOUND_RTP) {
-        f.bytes_sent += counter(s, "bytes-sent");
-        f.packets_sent += counter(s, "packets-sent");
-    } else if (type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP) {
-        f.have_report = true;
-        f.fraction_lost = number_field(s, "fraction-lost");
-        if (auto rtt = number_field(s, "round-trip-time"); rtt && *rtt > 0) f.rtt_ms = *rtt * 1000;
-        if (auto j = number_field(s, "jitter")) f.jitter_ms = *j * 1000;
-        if (auto lost = number_field(s, "packets-lost"))
-            f.packets_lost = std::max<std::int64_t>(0, static_cast<std::int64_t>(*lost));
-        const GValue* raw = gst_structure_get_value(s, "gst-rtpsource-stats");
-        if (raw && GST_VALUE_HOLDS_STRUCTURE(raw))
-            f.report_seq = counter(gst_value_get_structure(raw), "rb-exthighestseq");
-    }
-    return TRUE;
-}
-
 gboolean visit(GQuark, const GValue* value, gpointer data) {
     RtpTotals& t = *static_cast<Walk*>(data)->out;
     if (!GST_VALUE_HOLDS_STRUCTURE(value)) return TRUE;
@@ -118,6 +87,31 @@ gboolean visit(GQuark, const GValue* value, gpointer data) {
     return TRUE;
 }
 
+gboolean visit_feedback(GQuark, const GValue* value, gpointer data) {
+    SendFeedback& f = *static_cast<SendFeedback*>(data);
+    if (!GST_VALUE_HOLDS_STRUCTURE(value)) return TRUE;
+    const GstStructure* s = gst_value_get_structure(value);
+    GstWebRTCStatsType type;
+    if (!gst_structure_get_enum(s, "type", GST_TYPE_WEBRTC_STATS_TYPE,
+                                reinterpret_cast<gint*>(&type)))
+        return TRUE;
+    // The codec entries name the SSRC of each of our streams (the "kind" of the RTP entries
+    // is not reliable with bundling in 1.22).
+    const char* codec_type = gst_structure_get_string(s, "codec-type");
+    const char* mime = gst_structure_get_string(s, "mime-type");
+    guint ssrc = 0;
+    if (type == GST_WEBRTC_STATS_CODEC && codec_type && std::string_view(codec_type) == "encode" &&
+        mime && g_str_has_prefix(mime, "video/") && gst_structure_get_uint(s, "ssrc", &ssrc))
+        f.video_ssrc = ssrc;
+    if (type == GST_WEBRTC_STATS_OUTBOUND_RTP && f.video_ssrc &&
+        gst_structure_get_uint(s, "ssrc", &ssrc) && ssrc == f.video_ssrc)
+        f.video_bytes_sent += counter(s, "bytes-sent");
+    if (type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP)
+        if (auto rtt = number_field(s, "round-trip-time"); rtt && *rtt > 0)
+            keep_max(f.rtt_ms, *rtt * 1000);
+    return TRUE;
+}
+
 }  // namespace
 
 RtpTotals rtp_totals_from_stats(const GstStructure* stats) {
@@ -129,8 +123,105 @@ RtpTotals rtp_totals_from_stats(const GstStructure* stats) {
 
 SendFeedback video_feedback_from_stats(const GstStructure* stats) {
     SendFeedback f;
+    // Twice: the codec entries that name our video SSRC may come after its outbound entry.
     if (stats) gst_structure_foreach(stats, &visit_feedback, &f);
+    f.video_bytes_sent = 0;
+    if (stats && f.video_ssrc) gst_structure_foreach(stats, &visit_feedback, &f);
     return f;
+}
+
+namespace {
+
+// Our outgoing RTCP packet without report blocks gets an RR with `reports`' blocks appended,
+// within the memory the session allocated for it (its MTU).
+gboolean add_report_blocks(GObject*, GstBuffer* buf, gboolean, gpointer data) {
+    auto blocks = (*static_cast<std::shared_ptr<ReceiverReports>*>(data))->blocks();
+    if (blocks.empty() || !gst_buffer_is_writable(buf)) return FALSE;
+    GstMapInfo map;
+    if (!gst_buffer_map(buf, &map, GST_MAP_READ)) return FALSE;
+    bool has = map.size < 8 || !parse_report_blocks(map.data, map.size).empty();
+    std::uint32_t own = map.size >= 8 ? (std::uint32_t{map.data[4]} << 24) |
+                                            (std::uint32_t{map.data[5]} << 16) |
+                                            (std::uint32_t{map.data[6]} << 8) | map.data[7]
+                                      : 0;
+    gst_buffer_unmap(buf, &map);
+    if (has) return FALSE;
+    std::vector<std::uint8_t> rr = receiver_report(own, blocks);
+    gsize offset = 0, maxsize = 0;
+    gsize size = gst_buffer_get_sizes(buf, &offset, &maxsize);
+    if (gst_buffer_n_memory(buf) != 1 || size + rr.size() > maxsize - offset) return FALSE;
+    gst_buffer_set_size(buf, static_cast<gssize>(size + rr.size()));
+    gst_buffer_fill(buf, size, rr.data(), rr.size());
+    return FALSE;
+}
+
+}  // namespace
+
+RtcpWatch::RtcpWatch(GstElement* webrtc) {
+    GstPtr<GstElement> rtpbin(gst_bin_get_by_name(GST_BIN(webrtc), "rtpbin"));
+    GObject* session = nullptr;
+    if (rtpbin) g_signal_emit_by_name(rtpbin.get(), "get-internal-session", 0u, &session);
+    session_.reset(session);
+    if (!session_) return;
+    handler_ = g_signal_connect_data(
+        session_.get(), "on-receiving-rtcp",
+        G_CALLBACK(+[](GObject*, GstBuffer* buf, gpointer data) {
+            GstMapInfo map;
+            if (!gst_buffer_map(buf, &map, GST_MAP_READ)) return;
+            auto blocks = parse_report_blocks(map.data, map.size);
+            gst_buffer_unmap(buf, &map);
+            if (!blocks.empty())
+                (*static_cast<std::shared_ptr<ReportBlockStore>*>(data))->add(blocks);
+        }),
+        new std::shared_ptr<ReportBlockStore>(store_),
+        [](gpointer data, GClosure*) {
+            delete static_cast<std::shared_ptr<ReportBlockStore>*>(data);
+        },
+        GConnectFlags(0));
+    sending_handler_ = g_signal_connect_data(
+        session_.get(), "on-sending-rtcp", G_CALLBACK(&add_report_blocks),
+        new std::shared_ptr<ReceiverReports>(reports_),
+        [](gpointer data, GClosure*) {
+            delete static_cast<std::shared_ptr<ReceiverReports>*>(data);
+        },
+        GConnectFlags(0));
+}
+
+RtcpWatch::~RtcpWatch() {
+    if (!session_) return;
+    if (handler_) g_signal_handler_disconnect(session_.get(), handler_);
+    if (sending_handler_) g_signal_handler_disconnect(session_.get(), sending_handler_);
+}
+
+void RtcpWatch::sample_receive_counters() {
+    if (!session_) return;
+    GValueArray* sources = nullptr;
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+    g_object_get(session_.get(), "sources", &sources, nullptr);
+    std::vector<ReceiverReports::Counters> now;
+    for (guint i = 0; sources && i < sources->n_values; ++i) {
+        GObject* src = static_cast<GObject*>(g_value_get_object(g_value_array_get_nth(sources, i)));
+        GstStructure* st = nullptr;
+        if (src) g_object_get(src, "stats", &st, nullptr);
+        if (!st) continue;
+        gboolean internal = TRUE, sender = FALSE;
+        gst_structure_get_boolean(st, "internal", &internal);
+        gst_structure_get_boolean(st, "is-sender", &sender);
+        ReceiverReports::Counters c;
+        guint ssrc = 0, jitter = 0;
+        gint lost = 0;
+        guint64 received = 0;
+        if (!internal && sender && gst_structure_get_uint(st, "ssrc", &ssrc) &&
+            gst_structure_get_uint64(st, "packets-received", &received)) {
+            gst_structure_get_int(st, "packets-lost", &lost);
+            gst_structure_get_uint(st, "jitter", &jitter);
+            now.push_back({ssrc, received, lost, jitter});
+        }
+        gst_structure_free(st);
+    }
+    if (sources) g_value_array_free(sources);
+    G_GNUC_END_IGNORE_DEPRECATIONS
+    reports_->update(now);
 }
 
 void request_call_sample(GstElement* webrtc, std::function<void(std::optional<CallSample>)> done) {

@@ -9,25 +9,23 @@
 
 #include <gst/gst.h>
 
+#include "media/rtcp_blocks.h"
+#include "util/gobj.h"
+
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace rp::media {
 
 RtpTotals rtp_totals_from_stats(const GstStructure* stats);
 
-// Our outbound video of one call, as the member's RTCP receiver reports tell it: what
-// congestion control (media/adaptation.h) reads. Cumulative figures; `report_seq` changes with
-// every new receiver report.
+// Our outbound video of one call as get-stats knows it: which SSRC it is (the report blocks
+// about it come from RtcpWatch) and the call's round-trip time.
 struct SendFeedback {
-    std::uint64_t bytes_sent = 0;
-    std::uint64_t packets_sent = 0;
-    bool have_report = false;
-    std::int64_t packets_lost = 0;        // cumulative, as the last report says
-    std::uint64_t report_seq = 0;         // its extended highest sequence number
-    std::optional<double> fraction_lost;  // of the last report's interval, 0..1
+    std::uint32_t video_ssrc = 0;  // 0: not known yet
+    std::uint64_t video_bytes_sent = 0;
     std::optional<double> rtt_ms;
-    std::optional<double> jitter_ms;
 };
 
 SendFeedback video_feedback_from_stats(const GstStructure* stats);
@@ -36,6 +34,28 @@ struct CallSample {
     RtpTotals totals;
     SendFeedback video;
     std::optional<SelectedPair> selected_pair;  // nullopt while nothing is selected
+};
+
+// Every RTCP report block the member sends on `webrtc`'s (bundled) session, kept per SSRC:
+// the handler runs on the RTCP thread and only stores. Attach once the call is negotiated.
+class RtcpWatch {
+  public:
+    explicit RtcpWatch(GstElement* webrtc);
+    ~RtcpWatch();
+    RtcpWatch(const RtcpWatch&) = delete;
+    RtcpWatch& operator=(const RtcpWatch&) = delete;
+    bool attached() const { return handler_ != 0; }
+    ReportBlockStore& blocks() { return *store_; }
+    // Main loop, about once a second: what we receive from the member's senders, for the
+    // report blocks we add to our RTCP packets that have none (ReceiverReports).
+    void sample_receive_counters();
+
+  private:
+    std::shared_ptr<ReportBlockStore> store_ = std::make_shared<ReportBlockStore>();
+    std::shared_ptr<ReceiverReports> reports_ = std::make_shared<ReceiverReports>();
+    GObjectPtr<GObject> session_;  // rtpbin's internal RTPSession 0
+    gulong handler_ = 0;
+    gulong sending_handler_ = 0;
 };
 
 // Asks `webrtc` for its stats once; `done` runs on the main loop with the parsed sample, or with

@@ -29,6 +29,9 @@ TEST(RateController, HeavyLossCutsByFifteenPercent) {
     RateController rc(100, 800);
     EXPECT_EQ(rc.update(tick(0.2)), 680);
     EXPECT_STREQ(rc.last_action(), "decrease");
+    // The next report still describes the old rate: no second cut within 1.5 s.
+    EXPECT_EQ(rc.update(tick(0.2)), 680);
+    EXPECT_STREQ(rc.last_action(), "hold");
     EXPECT_EQ(rc.update(tick(0.2)), 578);
 }
 
@@ -42,7 +45,7 @@ TEST(RateController, ModerateLossHolds) {
 
 TEST(RateController, NeverBelowTheFloor) {
     RateController rc(150, 800);
-    for (int i = 0; i < 50; ++i) rc.update(tick(0.5));
+    for (int i = 0; i < 50; ++i) rc.update(tick(0.5, 20, 2));
     EXPECT_EQ(rc.estimate_kbps(), 150);
 }
 
@@ -68,7 +71,7 @@ TEST(RateController, SteadyHighRttIsNotAQueueOnItsOwn) {
 
 TEST(RateController, RisesSlowlyAfterAHoldThenFaster) {
     RateController rc(100, 800);
-    for (int i = 0; i < 6; ++i) rc.update(tick(0.5));
+    for (int i = 0; i < 6; ++i) rc.update(tick(0.5, 20, 2));
     int low = rc.estimate_kbps();
     EXPECT_LT(low, 400);
     // Two seconds of hold after the last cut.

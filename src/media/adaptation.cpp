@@ -69,10 +69,14 @@ void Adaptation::on_sample(const std::string& id, const SendFeedback& f) {
     auto it = state_.find(id);
     if (it == state_.end()) return;
     State& st = it->second;
-    // The blocks about our video since the last tick; none: nothing to learn yet (the time
-    // still counts towards the next update).
+    // The blocks about our video since the last tick. None (a clear link sends regular RTCP
+    // only every few seconds): the last report stands until the next.
     auto lost =
         st.rtcp && f.video_ssrc ? st.rtcp->blocks().take_fraction_lost(f.video_ssrc) : std::nullopt;
+    if (lost)
+        st.last_lost = lost;
+    else
+        lost = st.last_lost;
     if (!lost) return;
     gint64 now = g_get_monotonic_time();
     RateInput in;
@@ -80,10 +84,6 @@ void Adaptation::on_sample(const std::string& id, const SendFeedback& f) {
     st.last_feed_us = now;
     in.rtt_ms = f.rtt_ms;
     in.fraction_lost = lost;
-    // What got through since the last update: our video's bytes less the share lost.
-    if (st.bytes_sent && f.video_bytes_sent > st.bytes_sent && in.dt_s > 0)
-        in.acked_kbps = (f.video_bytes_sent - st.bytes_sent) * 8 / 1000.0 / in.dt_s * (1 - *lost);
-    st.bytes_sent = f.video_bytes_sent;
     int before = st.rc.estimate_kbps();
     int after = st.rc.update(in);
     if (after != before)

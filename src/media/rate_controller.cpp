@@ -42,10 +42,8 @@ int RateController::update(const RateInput& in) {
         hold_s_ = std::max(hold_s_, 2.0);
         action_ = "hold";
     } else if (congested) {
-        // Cut to what got through when we know it, else multiplicatively; never up.
-        next = estimate_ * kDecrease;
-        if (in.acked_kbps && *in.acked_kbps > 0)
-            next = std::min(next, std::max(*in.acked_kbps * kDecrease, estimate_ * 0.5));
+        // As GCC's loss-based part: by half the share lost, at least x0.5, at most x0.85.
+        next = estimate_ * std::clamp(1.0 - 0.5 * loss, 0.5, kDecrease);
         hold_s_ = 2.0;
         clear_s_ = 0;
         since_cut_s_ = 0;

@@ -1,7 +1,7 @@
 // Send-side bandwidth estimate of one call, from what webrtcbin 1.22 reports about our
 // outbound video: RTCP receiver reports (fraction lost, round-trip time, jitter) always, and
 // transport-wide congestion control or REMB figures when the member sends them. A small
-// loss/delay controller in the spirit of GCC: cut fast (x0.85) on heavy loss or a growing
+// loss/delay controller in the spirit of GCC: cut (x0.5..x0.85) on heavy loss or a growing
 // delay, hold on moderate loss, raise slowly (~+8 %/s) while the link is clear, and never
 // leave [floor, ceiling]. Pure: no GStreamer, one tick per second or so from the main loop.
 #pragma once
@@ -15,7 +15,6 @@ struct RateInput {
     std::optional<double> fraction_lost;  // 0..1 over the last RTCP interval
     std::optional<double> rtt_ms;
     std::optional<double> jitter_ms;
-    std::optional<double> acked_kbps;     // what actually arrived (TWCC, or bytes sent - lost)
     std::optional<double> remb_kbps;      // the member's REMB, when it sends one
     std::optional<double> twcc_loss;      // TWCC's packet loss over the tick, 0..1
     std::optional<double> twcc_delay_ms;  // TWCC's average delta between send and receive
@@ -33,9 +32,9 @@ class RateController {
     const char* last_action() const { return action_; }
 
     static constexpr double kDecrease = 0.85;  // on loss above kHighLoss or delay growth
-    static constexpr double kHighLoss = 0.10;
-    static constexpr double kCutGapS =
-        1.5;  // least time between two cuts          // fraction lost that cuts
+    static constexpr double kHighLoss = 0.10;  // fraction lost that cuts
+    // Least time between two cuts: the reports in between still describe the old rate.
+    static constexpr double kCutGapS = 2.5;
     static constexpr double kLowLoss = 0.02;           // below it, loss is noise: increase
     static constexpr double kIncreasePerS = 0.08;      // the first seconds of a clear link
     static constexpr double kFastIncreasePerS = 0.16;  // once it stayed clear kFastAfterS

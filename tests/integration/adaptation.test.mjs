@@ -99,7 +99,10 @@ try {
   const c2Lines = allStats(c2);
   const c2t = c2Lines[c2Lines.length - 1].uptime_s;
   const f2 = meanFps(c2Lines, srcId, c2t - 6, c2t);
-  console.log(`clear members decode ${f1.toFixed(1)} and ${f2.toFixed(1)} fps`);
+  const thinLines = allStats(thin);
+  const tt = thinLines[thinLines.length - 1].uptime_s;
+  const fThin = meanFps(thinLines, srcId, tt - 6, tt);
+  console.log(`clear members decode ${f1.toFixed(1)} and ${f2.toFixed(1)} fps, the thin one ${fThin.toFixed(1)}`);
   assert.equal(peerOf(src.stats(), thinId).layer, 'low');
   const ends = await stop(src, thin, c1, c2);
   for (const r of ends) assert.ok(r.report, 'no report' + explain(r));
@@ -109,9 +112,8 @@ try {
     assert.equal(p.video.width, 640, explain(r));
     assert.equal(p.video.height, 480, explain(r));
   }
-  const thinSeen = ends[1].report.peers.find((x) => x.id === srcId);
-  assert.ok(thinSeen.video.frames_decoded > 0, 'the thin member decoded video' + explain(ends[1]));
-  assert.equal(thinSeen.video.width, 320, 'the thin member got the quarter-size encoding' + explain(ends[1]));
+  // The switch to the low encoding keeps the thin member's picture going.
+  assert.ok(fThin >= 15, `the thin member decoded ${fThin.toFixed(1)} fps on the low layer`);
 } finally {
   spawnSync(join(ROOT, 'tests', 'netshape'), ['clear', THIN]);
   await server.stop();

@@ -102,9 +102,9 @@ TEST(LayerPlan, FullKbpsStaysWithinFloorAndCeiling) {
 TEST(LayerPlan, BalancedDegradationDropsTheFrameRateUnderItsBitsPerPixel) {
     LayerPlanner lp(100, 800, 30, false);
     lp.set_size(640, 480);
-    // 0.05 bit per pixel at 640x480x30 is 461 kbit/s.
-    EXPECT_EQ(lp.plan({{"a", 500}}, 0).full_fps, 30);
-    EXPECT_EQ(lp.plan({{"a", 400}}, 1).full_fps, 24);
-    EXPECT_EQ(lp.degraded_fps(100, 320, 240), 24);
-    EXPECT_EQ(lp.degraded_fps(200, 320, 240), 30);
+    // 0.035 bit per pixel at 640x480x30 is 323 kbit/s.
+    EXPECT_EQ(lp.plan({{"a", 330}}, 0).full_fps, 30);
+    EXPECT_EQ(lp.plan({{"a", 300}}, 1).full_fps, 24);
+    EXPECT_EQ(lp.degraded_fps(70, 320, 240), 24);
+    EXPECT_EQ(lp.degraded_fps(90, 320, 240), 30);
 }

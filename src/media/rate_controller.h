@@ -37,8 +37,8 @@ class RateController {
     static constexpr double kCutGapS = 2.5;
     static constexpr double kLowLoss = 0.02;           // below it, loss is noise: increase
     static constexpr double kIncreasePerS = 0.08;      // the first seconds of a clear link
-    static constexpr double kFastIncreasePerS = 0.16;  // once it stayed clear kFastAfterS
-    static constexpr double kFastAfterS = 3.0;
+    static constexpr double kFastIncreasePerS = 0.25;  // once it stayed clear kFastAfterS
+    static constexpr double kFastAfterS = 2.0;
     static constexpr double kDelayGrowthMs = 30;  // RTT above its floor by this much: queueing
 
   private:

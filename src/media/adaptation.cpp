@@ -69,14 +69,10 @@ void Adaptation::on_sample(const std::string& id, const SendFeedback& f) {
     auto it = state_.find(id);
     if (it == state_.end()) return;
     State& st = it->second;
-    // The blocks about our video since the last tick. None (a clear link sends regular RTCP
-    // only every few seconds): the last report stands until the next.
+    // The blocks about our video since the last tick; none: nothing to learn yet (the time
+    // still counts towards the next update).
     auto lost =
         st.rtcp && f.video_ssrc ? st.rtcp->blocks().take_fraction_lost(f.video_ssrc) : std::nullopt;
-    if (lost)
-        st.last_lost = lost;
-    else
-        lost = st.last_lost;
     if (!lost) return;
     gint64 now = g_get_monotonic_time();
     RateInput in;

@@ -47,7 +47,6 @@ class Adaptation {
         RateController rc;
         std::unique_ptr<RtcpWatch> rtcp;
         gint64 last_feed_us = 0;
-        std::optional<double> last_lost;  // the latest reports' fraction lost
     };
     void tick();
     void on_sample(const std::string& id, const SendFeedback& f);

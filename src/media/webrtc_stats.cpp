@@ -163,6 +163,11 @@ RtcpWatch::RtcpWatch(GstElement* webrtc) {
     if (rtpbin) g_signal_emit_by_name(rtpbin.get(), "get-internal-session", 0u, &session);
     session_.reset(session);
     if (!session_) return;
+    // Our reports as a receiver about once a second, not the 5 s of RTP's default minimum:
+    // the member's congestion control hears from us that often (browsers report as often).
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(session_.get()), "rtcp-min-interval"))
+        g_object_set(session_.get(), "rtcp-min-interval", static_cast<guint64>(GST_SECOND),
+                     nullptr);
     handler_ = g_signal_connect_data(
         session_.get(), "on-receiving-rtcp",
         G_CALLBACK(+[](GObject*, GstBuffer* buf, gpointer data) {

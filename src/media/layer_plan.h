@@ -50,7 +50,7 @@ class LayerPlanner {
     // would fall apart at full size, so it gets the quarter-size one.
     static constexpr double kAloneLowShare = 0.25;
     // Bits per pixel and frame under which the full encoding drops to kDegradedFps share.
-    static constexpr double kMinBitsPerPixel = 0.035;
+    static constexpr double kMinBitsPerPixel = 0.025;
     static constexpr double kDegradedFpsShare = 0.8;
 
     int degraded_fps(int kbps, int width, int height) const;

@@ -102,9 +102,9 @@ TEST(LayerPlan, FullKbpsStaysWithinFloorAndCeiling) {
 TEST(LayerPlan, BalancedDegradationDropsTheFrameRateUnderItsBitsPerPixel) {
     LayerPlanner lp(100, 800, 30, false);
     lp.set_size(640, 480);
-    // 0.035 bit per pixel at 640x480x30 is 323 kbit/s.
-    EXPECT_EQ(lp.plan({{"a", 330}}, 0).full_fps, 30);
-    EXPECT_EQ(lp.plan({{"a", 300}}, 1).full_fps, 24);
-    EXPECT_EQ(lp.degraded_fps(70, 320, 240), 24);
-    EXPECT_EQ(lp.degraded_fps(90, 320, 240), 30);
+    // 0.025 bit per pixel at 640x480x30 is 230 kbit/s.
+    EXPECT_EQ(lp.plan({{"a", 240}}, 0).full_fps, 30);
+    EXPECT_EQ(lp.plan({{"a", 220}}, 1).full_fps, 24);
+    EXPECT_EQ(lp.degraded_fps(50, 320, 240), 24);
+    EXPECT_EQ(lp.degraded_fps(60, 320, 240), 30);
 }

@@ -39,12 +39,13 @@ int RateController::update(const RateInput& in) {
     // The reports after a cut still describe the rate before it: one cut per kCutGapS.
     bool congested = loss > kHighLoss || delay_growing;
     if (congested && since_cut_s_ < kCutGapS) {
-        hold_s_ = std::max(hold_s_, 2.0);
+        hold_s_ = std::max(hold_s_, 1.0);
         action_ = "hold";
     } else if (congested) {
         // As GCC's loss-based part: by half the share lost, at least x0.5, at most x0.85.
         next = estimate_ * std::clamp(1.0 - 0.5 * loss, 0.5, kDecrease);
-        hold_s_ = 2.0;
+        congested_at_ = estimate_;
+        hold_s_ = 1.0;
         clear_s_ = 0;
         since_cut_s_ = 0;
         action_ = "decrease";
@@ -53,7 +54,11 @@ int RateController::update(const RateInput& in) {
         clear_s_ = 0;
         action_ = "hold";
     } else {
-        double rate = clear_s_ >= kFastAfterS ? kFastIncreasePerS : kIncreasePerS;
+        // Fast once clear for a moment, but slowly near where the link last congested
+        // until it stayed clear for kForgetS.
+        if (clear_s_ >= kForgetS) congested_at_ = 0;
+        bool near = congested_at_ > 0 && estimate_ >= kNear * congested_at_;
+        double rate = clear_s_ >= kFastAfterS && !near ? kFastIncreasePerS : kIncreasePerS;
         clear_s_ += dt;
         // Not capped by what arrived: a member on the low layer receives less than it could
         // take, and its estimate must be able to grow back to the full one.

@@ -38,7 +38,9 @@ class RateController {
     static constexpr double kLowLoss = 0.02;           // below it, loss is noise: increase
     static constexpr double kIncreasePerS = 0.08;      // the first seconds of a clear link
     static constexpr double kFastIncreasePerS = 0.25;  // once it stayed clear kFastAfterS
-    static constexpr double kFastAfterS = 2.0;
+    static constexpr double kFastAfterS = 1.0;
+    static constexpr double kNear = 0.85;         // of the estimate at the last cut: slow there
+    static constexpr double kForgetS = 3.0;       // clear this long: that cut is forgotten
     static constexpr double kDelayGrowthMs = 30;  // RTT above its floor by this much: queueing
 
   private:
@@ -51,7 +53,9 @@ class RateController {
     std::optional<double> last_rtt_;
     double hold_s_ = 0;  // after a decrease: no increase for a moment
     double clear_s_ = 0;
-    double since_cut_s_ = 1e9;  // how long the link has been clear: the increase speeds up
+    double since_cut_s_ = 1e9;
+    double congested_at_ = 0;  // the estimate when the last cut came  // how long the link has been
+                               // clear: the increase speeds up
     const char* action_ = "hold";
 };
 

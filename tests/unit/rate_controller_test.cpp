@@ -76,12 +76,12 @@ TEST(RateController, RisesSlowlyAfterAHoldThenFaster) {
     for (int i = 0; i < 2; ++i) rc.update(tick(0.5, 20, 3));
     int low = rc.estimate_kbps();
     EXPECT_EQ(low, 450);
-    // Two seconds of hold after the last cut.
-    EXPECT_EQ(rc.update(tick(0)), low);
+    // A second of hold after the last cut, then +8 %, then faster.
     EXPECT_EQ(rc.update(tick(0)), low);
     int first = rc.update(tick(0));
     EXPECT_GT(first, low);
     EXPECT_LE(first, static_cast<int>(low * 1.08) + 2);
+    EXPECT_GT(rc.update(tick(0)), static_cast<int>(first * 1.2));
     // Clear long enough: back to 80 % of the ceiling within 10 s of the link clearing.
     int seconds = 3;
     while (rc.estimate_kbps() < 640 && seconds < 30) {
@@ -136,4 +136,20 @@ TEST(RateController, SettlesUnderAThinLink) {
     }
     EXPECT_LT(rc.estimate_kbps(), 500);
     EXPECT_GE(rc.estimate_kbps(), 250);
+}
+
+TEST(RateController, SlowNearTheLastCutUntilItIsForgotten) {
+    RateController rc(100, 800);
+    rc.update(tick(0.3));  // 800 -> 680: the link congested at 800
+    rc.update(tick(0));    // hold
+    int a = rc.update(tick(0));
+    int b = rc.update(tick(0));
+    int c = rc.update(tick(0));
+    // 680 is within 85 % of 800: +8 % a second, not +25 %.
+    EXPECT_LE(b, static_cast<int>(a * 1.08) + 2);
+    EXPECT_LE(c, static_cast<int>(b * 1.08) + 2);
+    rc.update(tick(0));
+    // Clear for 3 s: the cut is forgotten, +25 %.
+    int d = rc.estimate_kbps();
+    EXPECT_GE(rc.update(tick(0)), std::min(800, static_cast<int>(d * 1.2)));
 }

@@ -43,6 +43,8 @@ void Adaptation::tick() {
                  ? std::next(it)
                  : state_.erase(it);
     bool sends = local_.sends(Kind::Video);  // false also before LocalMedia is built
+    // A webrtcbin busy renegotiating has not answered the last tick: go on without it.
+    if (sends && pending_ > 0) apply();
     planner_.set_low_possible(local_.low_possible());
     for (const auto& c : calls) {
         if (!c.webrtc || !c.connected) continue;
@@ -56,13 +58,16 @@ void Adaptation::tick() {
         // As a receiver: the report blocks our own RTCP carries (whether or not we send).
         st->second.rtcp->sample_receive_counters();
         if (!sends) continue;
+        ++pending_;
         std::weak_ptr<int> alive = alive_;
         request_call_sample(c.webrtc, [this, alive, id = c.id](std::optional<CallSample> s) {
-            if (!alive.lock() || !s) return;
-            on_sample(id, s->video);
+            if (!alive.lock()) return;
+            if (s) on_sample(id, s->video);
+            // Once every call answered: the new estimates go out now, not a tick later.
+            if (--pending_ == 0) apply();
         });
     }
-    if (sends) apply();
+    if (sends && pending_ == 0) apply();
 }
 
 void Adaptation::on_sample(const std::string& id, const SendFeedback& f) {

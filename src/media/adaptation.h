@@ -58,6 +58,7 @@ class Adaptation {
     LayerPlanner planner_;
     std::map<std::string, State> state_;
     int applied_full_kbps_ = -1, applied_fps_ = -1;
+    int pending_ = 0;  // get-stats requests not answered yet
     SourceId timer_;
     Lifetime alive_ = make_lifetime();
 };

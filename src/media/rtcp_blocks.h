@@ -33,8 +33,9 @@ std::vector<std::uint8_t> receiver_report(std::uint32_t sender_ssrc,
 
 // The report blocks we send as a receiver: GStreamer 1.22 puts none in the early RTCP packets
 // that carry our keyframe requests, and on a lossy link nearly every packet is early, so the
-// sender never hears how its streams arrive. From the receive counters of each remote sender
-// (sampled on the main loop) this makes blocks that RtcpWatch appends to packets without any.
+// sender never hears how its streams arrive (and the regular ones report on one source only).
+// From the receive counters of each remote sender (sampled on the main loop) this makes the
+// blocks that RtcpWatch appends for the sources a packet does not report on.
 class ReceiverReports {
   public:
     struct Counters {

@@ -132,14 +132,18 @@ SendFeedback video_feedback_from_stats(const GstStructure* stats) {
 
 namespace {
 
-// Our outgoing RTCP packet without report blocks gets an RR with `reports`' blocks appended,
+// Our outgoing RTCP packet gets an RR with `reports`' blocks about the sources it does not
+// report on appended,
 // within the memory the session allocated for it (its MTU).
 gboolean add_report_blocks(GObject*, GstBuffer* buf, gboolean, gpointer data) {
     auto blocks = (*static_cast<std::shared_ptr<ReceiverReports>*>(data))->blocks();
     if (blocks.empty() || !gst_buffer_is_writable(buf)) return FALSE;
     GstMapInfo map;
     if (!gst_buffer_map(buf, &map, GST_MAP_READ)) return FALSE;
-    bool has = map.size < 8 || !parse_report_blocks(map.data, map.size).empty();
+    // GStreamer's own packets report on one source at most: add the others.
+    for (const auto& b : parse_report_blocks(map.data, map.size))
+        std::erase_if(blocks, [&](const ReportBlock& x) { return x.ssrc == b.ssrc; });
+    bool has = map.size < 8 || blocks.empty();
     std::uint32_t own = map.size >= 8 ? (std::uint32_t{map.data[4]} << 24) |
                                             (std::uint32_t{map.data[5]} << 16) |
                                             (std::uint32_t{map.data[6]} << 8) | map.data[7]

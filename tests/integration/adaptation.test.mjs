@@ -61,6 +61,7 @@ try {
 
   netshape('clear', THIN);
   const cleared = tx.stats().uptime_s;
+  if (process.env.VERBOSE) console.log(`cleared at ${new Date().toISOString()}`);
   const back = await tx.waitForStats((l) => (peerOf(l, rxId)?.target_kbps ?? 0) >= 0.8 * BITRATE,
     { ms: 12000, what: `target_kbps back to >= ${0.8 * BITRATE}` });
   const took = back.uptime_s - cleared;

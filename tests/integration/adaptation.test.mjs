@@ -80,8 +80,10 @@ try {
   if (seen.video.fps != null) assert.ok(seen.video.fps >= 20, `report fps ${seen.video.fps}`);
   if (seen.video.total_freeze_ms != null && callMs > 0)
     assert.ok(seen.video.total_freeze_ms <= 0.02 * callMs, `froze ${seen.video.total_freeze_ms} ms of ${callMs}`);
-  if (seen.video.latency_ms?.p95 != null)
-    console.log(`glass-to-glass p95 ${seen.video.latency_ms.p95} ms (whole call)`);
+  // Glass-to-glass over the whole call, the first seconds of a full queue included: printed,
+  // not asserted (<= 250 ms in most runs, up to ~400 ms when the start overload lasts long).
+  assert.ok(seen.video.latency_ms?.p95 != null, 'no latency figures' + explain(rxEnd));
+  console.log(`glass-to-glass p95 ${seen.video.latency_ms.p95} ms (whole call)`);
 
   // ---- (b) one thin member among clear ones ----------------------------------------------
   netshape('set', THIN, '--up', '300', '--down', '300');

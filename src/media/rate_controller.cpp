@@ -54,12 +54,15 @@ int RateController::update(const RateInput& in) {
         clear_s_ = 0;
         action_ = "hold";
     } else {
-        // Fast once clear for a moment, but slowly near where the link last congested
-        // until it stayed clear for kForgetS.
+        // Fast once clear for a moment, but slowly near where the link last congested until
+        // it stayed clear for kForgetS. Clear here means no loss at all: a link that loses a
+        // little at random (under kLowLoss) keeps the slow increase.
+        bool lossless = loss < 1e-3;
+        if (!lossless) clear_s_ = 0;
         if (clear_s_ >= kForgetS) congested_at_ = 0;
         bool near = congested_at_ > 0 && estimate_ >= kNear * congested_at_;
         double rate = clear_s_ >= kFastAfterS && !near ? kFastIncreasePerS : kIncreasePerS;
-        clear_s_ += dt;
+        if (lossless) clear_s_ += dt;
         // Not capped by what arrived: a member on the low layer receives less than it could
         // take, and its estimate must be able to grow back to the full one.
         next = estimate_ * std::pow(1.0 + rate, dt) + 1.0;

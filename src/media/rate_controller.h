@@ -40,7 +40,7 @@ class RateController {
     static constexpr double kFastIncreasePerS = 0.25;  // once it stayed clear kFastAfterS
     static constexpr double kFastAfterS = 1.0;
     static constexpr double kNear = 0.85;         // of the estimate at the last cut: slow there
-    static constexpr double kForgetS = 2.0;       // clear this long: that cut is forgotten
+    static constexpr double kForgetS = 3.0;       // clear this long: that cut is forgotten
     static constexpr double kDelayGrowthMs = 30;  // RTT above its floor by this much: queueing
 
   private:

@@ -103,9 +103,6 @@ gboolean visit_feedback(GQuark, const GValue* value, gpointer data) {
     if (type == GST_WEBRTC_STATS_CODEC && codec_type && std::string_view(codec_type) == "encode" &&
         mime && g_str_has_prefix(mime, "video/") && gst_structure_get_uint(s, "ssrc", &ssrc))
         f.video_ssrc = ssrc;
-    if (type == GST_WEBRTC_STATS_OUTBOUND_RTP && f.video_ssrc &&
-        gst_structure_get_uint(s, "ssrc", &ssrc) && ssrc == f.video_ssrc)
-        f.video_bytes_sent += counter(s, "bytes-sent");
     if (type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP)
         if (auto rtt = number_field(s, "round-trip-time"); rtt && *rtt > 0)
             keep_max(f.rtt_ms, *rtt * 1000);
@@ -123,10 +120,7 @@ RtpTotals rtp_totals_from_stats(const GstStructure* stats) {
 
 SendFeedback video_feedback_from_stats(const GstStructure* stats) {
     SendFeedback f;
-    // Twice: the codec entries that name our video SSRC may come after its outbound entry.
     if (stats) gst_structure_foreach(stats, &visit_feedback, &f);
-    f.video_bytes_sent = 0;
-    if (stats && f.video_ssrc) gst_structure_foreach(stats, &visit_feedback, &f);
     return f;
 }
 

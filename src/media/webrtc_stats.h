@@ -24,7 +24,6 @@ RtpTotals rtp_totals_from_stats(const GstStructure* stats);
 // about it come from RtcpWatch) and the call's round-trip time.
 struct SendFeedback {
     std::uint32_t video_ssrc = 0;  // 0: not known yet
-    std::uint64_t video_bytes_sent = 0;
     std::optional<double> rtt_ms;
 };
 

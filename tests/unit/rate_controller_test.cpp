@@ -149,7 +149,7 @@ TEST(RateController, SlowNearTheLastCutUntilItIsForgotten) {
     EXPECT_LE(b, static_cast<int>(a * 1.08) + 2);
     EXPECT_LE(c, static_cast<int>(b * 1.08) + 2);
     rc.update(tick(0));
-    // Clear for 2 s: the cut is forgotten, +25 %.
+    // Clear for 3 s: the cut is forgotten, +25 %.
     int d = rc.estimate_kbps();
     EXPECT_GE(rc.update(tick(0)), std::min(800, static_cast<int>(d * 1.2)));
 }

@@ -132,6 +132,12 @@ std::string read_sources(const RawOptions& raw, media::Options& media) {
     if (media.latency_probe && media.video.kind != "test")
         return "--latency-probe needs --video test (it paints into the test pattern)";
     media.codec = codec_named(raw.codec);
+    if (media.min_video_bitrate_kbps == 0)
+        media.min_video_bitrate_kbps = std::min(100, media.video_bitrate_kbps);
+    else if (media.min_video_bitrate_kbps > media.video_bitrate_kbps)
+        return "--min-video-bitrate (" + std::to_string(media.min_video_bitrate_kbps) +
+               ") must not be above --video-bitrate (" + std::to_string(media.video_bitrate_kbps) +
+               ")";
 
     int w = 0, h = 0;
     char x = 0, extra = 0;

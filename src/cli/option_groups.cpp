@@ -64,6 +64,11 @@ void add_media_options(CLI::App& app, media::Options& media, std::string& preset
         ->capture_default_str()
         ->check(CLI::Range(16, 50000))
         ->group(group);
+    app.add_option("--min-video-bitrate", media.min_video_bitrate_kbps,
+                   "Floor of the video bitrate in kbit/s that congestion control keeps to "
+                   "(default 100, or --video-bitrate when lower)")
+        ->check(CLI::Range(16, 50000))
+        ->group(group);
     app.add_option("--sink", raw.sinks,
                    "What to do with every member's media, repeatable: fake (decode and count) | "
                    "window | file:DIR "

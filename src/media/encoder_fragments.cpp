@@ -21,14 +21,20 @@ std::string hardware_h264_fragment(const Options& cfg) {
            "video/x-h264,stream-format=byte-stream,alignment=au";
 }
 
+// libvpx's rate-control buffer in ms (its default is 6 s): short, so that a new target from
+// congestion control holds within about a second instead of after seconds of overshoot.
+const std::string kRealtimeBuffer =
+    "buffer-size=1000 buffer-initial-size=500 buffer-optimal-size=600 undershoot=95 ";
+
 std::string video_encoder_fragment(const Options& cfg) {
     int kbps = cfg.video_bitrate_kbps;
     int gop = cfg.fps * 2;  // a keyframe at least every 2 s even if nobody asks
     switch (cfg.codec) {
         case VideoCodec::VP9:
-            return "vp9enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr threads=1 "
-                   "keyframe-max-dist=" +
-                   std::to_string(gop) + " target-bitrate=" + std::to_string(kbps * 1000);
+            return "vp9enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr "
+                   "threads=1 " +
+                   kRealtimeBuffer + "keyframe-max-dist=" + std::to_string(gop) +
+                   " target-bitrate=" + std::to_string(kbps * 1000);
         case VideoCodec::H264:
             if (!hardware_h264_encoder().empty())
                 return "videoconvert ! video/x-raw,format=I420 ! " + hardware_h264_fragment(cfg);
@@ -42,9 +48,9 @@ std::string video_encoder_fragment(const Options& cfg) {
     }
     // One thread: libvpx's VP8 threads spin-wait on each other, and with two such encoders
     // on two cores (or a busy Pi) they starve each other down to a few frames per second.
-    return "vp8enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr threads=1 "
-           "error-resilient=partitions keyframe-max-dist=" +
-           std::to_string(gop) + " target-bitrate=" + std::to_string(kbps * 1000);
+    return "vp8enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr threads=1 " +
+           kRealtimeBuffer + "error-resilient=partitions keyframe-max-dist=" + std::to_string(gop) +
+           " target-bitrate=" + std::to_string(kbps * 1000);
 }
 
 std::string video_encoder_element(const Options& cfg) {
@@ -79,7 +85,11 @@ std::map<std::string, std::string> video_placeholders(const Options& cfg, const 
              caps + ",format=I420"},
         {"camera",
          "v4l2src " + device + " ! videoconvert ! videoscale ! videorate drop-only=true ! " + caps},
-        {"encoder", "queue max-size-buffers=2 leaky=downstream ! " + video_encoder_fragment(cfg)},
+        // vraw: where congestion control's low encoding branches off (media/low_encoding.h).
+        {"encoder",
+         "tee name=vraw allow-not-linked=true ! queue max-size-buffers=2 "
+         "leaky=downstream ! " +
+             video_encoder_fragment(cfg)},
         {"hw_h264_encoder", hardware_h264_fragment(cfg)},
     };
 }

@@ -78,6 +78,16 @@ bool LocalMedia::build(std::string* error) {
         if (!chain) return false;
         video_tee_ = chain->tee;
         video_encoder_ = chain->encoder;
+        target_fps_ = cfg_.fps;
+        full_kbps_ = cfg_.video_bitrate_kbps;
+        if (chain->named_encoder) {
+            GstPtr<GstPad> in(gst_element_get_static_pad(video_encoder_, "sink"));
+            gst_pad_add_probe(in.get(), GST_PAD_PROBE_TYPE_BUFFER, &LocalMedia::decimate, this,
+                              nullptr);
+        }
+        if (chain->raw_tee && video_encoder_element(cfg_) != "v4l2h264enc")
+            low_ =
+                std::make_unique<LowEncoding>(pipeline_, chain->encode_bin, chain->raw_tee, cfg_);
         if (cfg_.latency_probe && chain->test_source) {
             GstPtr<GstPad> pad(gst_element_get_static_pad(chain->test_source, "src"));
             gst_pad_add_probe(pad.get(), GST_PAD_PROBE_TYPE_BUFFER, &LocalMedia::stamp_frame, this,
@@ -147,6 +157,49 @@ GstPadProbeReturn LocalMedia::stamp_frame(GstPad* pad, GstPadProbeInfo* info, gp
     return GST_PAD_PROBE_OK;
 }
 
+GstPadProbeReturn LocalMedia::decimate(GstPad*, GstPadProbeInfo* info, gpointer p) {
+    auto* self = static_cast<LocalMedia*>(p);
+    int want = self->target_fps_.load();
+    if (want <= 0 || want >= self->cfg_.fps) return GST_PAD_PROBE_OK;
+    self->frame_credit_ += static_cast<double>(want) / self->cfg_.fps;
+    if (self->frame_credit_ < 1.0) return GST_PAD_PROBE_DROP;
+    self->frame_credit_ -= 1.0;
+    // The frame now stands for 1/want s: libvpx budgets bits per frame by its duration, and
+    // with the capture's duration it would overshoot its target by the share dropped.
+    GstBuffer* buf = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+    GST_PAD_PROBE_INFO_DATA(info) = buf;
+    GST_BUFFER_DURATION(buf) = GST_SECOND / want;
+    return GST_PAD_PROBE_OK;
+}
+
+void LocalMedia::set_full_target(int kbps, int fps) {
+    target_fps_ = std::clamp(fps, 1, cfg_.fps);
+    if (!video_encoder_ || kbps == full_kbps_ || !encoder_takes_bitrate_) return;
+    full_kbps_ = kbps;
+    encoder_takes_bitrate_ = set_encoder_kbps(video_encoder_, kbps);
+    if (!encoder_takes_bitrate_)
+        log::debug("video: the encoder's bitrate is fixed; adapting its frame rate only");
+}
+
+bool LocalMedia::set_low(bool on, int kbps) {
+    if (!low_) return false;
+    if (!on) {
+        low_->stop();
+        return true;
+    }
+    if (low_->running()) {
+        low_->set_kbps(kbps);
+        return true;
+    }
+    std::string why;
+    if (!low_->start(kbps, &why)) {
+        log::warn("video: no low encoding: %s", why.c_str());
+        low_.reset();  // not again
+        return false;
+    }
+    return true;
+}
+
 void LocalMedia::set_sender_id(const std::string& id) {
     sender_tag_.store(media::sender_tag(id.data(), id.size()));
     if (tone_) tone_->set_tag(static_cast<std::uint16_t>(sender_tag_.load()));
@@ -187,6 +240,7 @@ LocalMedia::~LocalMedia() {
 }
 
 void LocalMedia::force_keyframe() {
+    if (low_) low_->force_keyframe();
     GstPtr<GstPad> pad(gst_element_get_static_pad(video_encoder_, "src"));
     if (!pad) return;
     gst_pad_send_event(pad.get(),

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "media/codecs.h"
+#include "media/low_encoding.h"
 #include "media/options.h"
 #include "util/gobj.h"
 
@@ -46,6 +47,17 @@ class LocalMedia {
     std::uint64_t video_frames_encoded() const { return video_frames_encoded_.load(); }
     std::uint64_t keyframes_encoded() const { return keyframes_encoded_.load(); }
 
+    // Congestion control (media/adaptation.h), main loop. The full encoding's bitrate (where
+    // the encoder can change it while running) and frame rate (frames dropped before the
+    // encoder, with any encoder named venc).
+    void set_full_target(int kbps, int fps);
+    // A low encoding can be made: roompeer's own software encoder.
+    bool low_possible() const { return low_ != nullptr; }
+    // Starts (or retargets) the low encoding, or stops it; false when it cannot run.
+    bool set_low(bool on, int kbps);
+    GstElement* low_tee() const { return low_ && low_->running() ? low_->tee() : nullptr; }
+    int full_fps() const { return target_fps_.load(); }
+
     // Elements every run needs, for the up-front check that names missing packages.
     std::vector<std::string> required_elements() const;
 
@@ -54,6 +66,7 @@ class LocalMedia {
     void add_counters(GstElement* encoder, GstElement* tee);
     static GstPadProbeReturn stamp_frame(GstPad* pad, GstPadProbeInfo* info, gpointer self);
     void force_keyframe();
+    static GstPadProbeReturn decimate(GstPad*, GstPadProbeInfo* info, gpointer self);
 
     GstElement* pipeline_;  // borrowed: the App owns the pipeline and outlives us
     const Options& cfg_;
@@ -75,6 +88,12 @@ class LocalMedia {
     std::atomic<std::uint64_t> video_frames_captured_{0};
     std::atomic<std::uint64_t> video_frames_encoded_{0};
     std::atomic<std::uint64_t> keyframes_encoded_{0};
+    // Frame-rate degradation: the encoder sees target_fps_ of every cfg_.fps frames.
+    std::atomic<int> target_fps_{0};
+    double frame_credit_ = 0;  // the encoder's streaming thread only
+    int full_kbps_ = 0;
+    bool encoder_takes_bitrate_ = true;
+    std::unique_ptr<LowEncoding> low_;
 };
 
 }  // namespace rp::media

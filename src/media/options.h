@@ -42,7 +42,8 @@ struct Options {
     int width = 640;
     int height = 480;
     int fps = 30;
-    int video_bitrate_kbps = 800;
+    int video_bitrate_kbps = 800;    // the ceiling of congestion control
+    int min_video_bitrate_kbps = 0;  // its floor; 0 until the options are read (then >= 16)
     std::vector<SinkSpec> sinks;
     std::optional<VideoPreset> video_chain;  // from --preset or --video-pipeline
     std::string audio_pipeline;              // --audio-pipeline fragment; empty: built in

@@ -124,8 +124,41 @@ bool PeerSenders::start(GstElement* webrtc) {
     return ok;
 }
 
+GstElement* PeerSenders::tee_for(Kind kind) const {
+    return kind == Kind::Video && video_tee_ ? video_tee_ : local_.tee(kind);
+}
+
+GstElement* PeerSenders::video_tee() const {
+    return tee_for(Kind::Video);
+}
+
+void PeerSenders::switch_video_tee(GstElement* tee) {
+    if (!tee || tee == tee_for(Kind::Video)) return;
+    video_tee_ = tee == local_.tee(Kind::Video) ? nullptr : tee;
+    for (auto& s : senders_) {
+        if (s.kind != Kind::Video || !s.tee_pad) continue;
+        GstPtr<GstPad> qsink(gst_pad_get_peer(s.tee_pad.get()));
+        if (!qsink) continue;
+        gst_pad_unlink(s.tee_pad.get(), qsink.get());
+        s.tee_pad = RequestPad(tee, gst_element_request_pad_simple(tee, "src_%u"));
+        if (!s.tee_pad) continue;
+        // The new encoder is mid-GOP: nothing until its keyframe, then the probe goes.
+        gst_pad_add_probe(
+            s.tee_pad.get(), GST_PAD_PROBE_TYPE_BUFFER,
+            [](GstPad*, GstPadProbeInfo* info, gpointer) -> GstPadProbeReturn {
+                bool delta = GST_BUFFER_FLAG_IS_SET(GST_PAD_PROBE_INFO_BUFFER(info),
+                                                    GST_BUFFER_FLAG_DELTA_UNIT);
+                return delta ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_REMOVE;
+            },
+            nullptr, nullptr);
+        if (gst_pad_link(s.tee_pad.get(), qsink.get()) != GST_PAD_LINK_OK)
+            log::warn("peer %s: cannot switch its video to another encoding", peer_.c_str());
+    }
+    local_.request_keyframe();
+}
+
 bool PeerSenders::attach_to_tee(Sender& s) {
-    GstElement* tee = local_.tee(s.kind);
+    GstElement* tee = tee_for(s.kind);
     s.tee_pad = RequestPad(tee, gst_element_request_pad_simple(tee, "src_%u"));
     GstPtr<GstPad> qsink(gst_element_get_static_pad(s.elements.front().get(), "sink"));
     // webrtcbin holds its sink pads until negotiated. A serialized query (ALLOCATION after

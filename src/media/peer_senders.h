@@ -42,6 +42,11 @@ class PeerSenders {
     // The call is connected: from now on the gates let frames through.
     void open();
     std::uint64_t video_frames_sent() const;
+    // Congestion control: feeds the video branch from `tee` (LocalMedia's full or low tee)
+    // from now on, without renegotiating: same payloader, so sequence numbers go on; frames
+    // from the new tee wait for its next keyframe, which is asked for. Main loop.
+    void switch_video_tee(GstElement* tee);
+    GstElement* video_tee() const;
 
     // Teardown, in two steps around stopping webrtcbin: first the branches leave the shared
     // tees (so the encoders never wait on them), then, once webrtcbin is NULL, they go to NULL
@@ -60,12 +65,14 @@ class PeerSenders {
 
     void forward_keyframe_requests(GstElement* payloader);
     bool attach_to_tee(Sender& s);
+    GstElement* tee_for(Kind kind) const;
 
     std::string peer_;
     GstElement* pipeline_;
     LocalMedia& local_;
     const Options& cfg_;
     std::vector<Sender> senders_;
+    GstElement* video_tee_ = nullptr;  // borrowed; null: LocalMedia's full tee
 };
 
 }  // namespace rp::media

@@ -66,6 +66,8 @@ class PeerSession {
     Negotiation negotiation() const { return negotiation_; }
     bool remote_sends(Kind k) const { return k == Kind::Video ? remote_video_ : remote_audio_; }
     std::uint64_t video_frames_sent() const { return senders_.video_frames_sent(); }
+    GstElement* webrtc() const { return webrtc_.get(); }  // cc: congestion control's get-stats
+    PeerSenders& senders() { return senders_; }           // cc: its layer switch
     // One get-stats request: its totals go to `done` (on the main loop, also after we are gone;
     // may be empty), its selected candidate pair to SessionCallbacks::selected_pair.
     void sample_stats(std::function<void(std::optional<RtpTotals>)> done);

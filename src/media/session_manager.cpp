@@ -18,7 +18,11 @@ constexpr gint64 kSilenceTimeoutUs = 5 * G_USEC_PER_SEC;
 
 SessionManager::SessionManager(GstElement* pipeline, LocalMedia& local, const Options& cfg,
                                PeerSignaller& signaller)
-    : pipeline_(pipeline), local_(local), cfg_(cfg), signaller_(signaller) {
+    : pipeline_(pipeline),
+      local_(local),
+      cfg_(cfg),
+      signaller_(signaller),
+      adaptation_(local, cfg, [this] { return adaptation_calls(); }) {
     // `this` is safe: the source goes with liveness_timer_.
     liveness_timer_.reset(g_timeout_add_seconds(
         1,
@@ -71,6 +75,16 @@ void SessionManager::check_liveness() {
         log::warn("peer %s: %s; closing that session", id.c_str(), why.c_str());
         end_session(id, PeerState::Failed, why);
     }
+}
+
+std::vector<Adaptation::Call> SessionManager::adaptation_calls() {
+    std::vector<Adaptation::Call> out;
+    for (auto& [id, s] : sessions_) {
+        PeerRecord& r = record(id);
+        out.push_back(
+            {id, r.state == PeerState::Connected, s->webrtc(), &s->senders(), r.counters.get()});
+    }
+    return out;
 }
 
 std::string SessionManager::failure_hint() const {

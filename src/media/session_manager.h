@@ -3,6 +3,7 @@
 #pragma once
 
 #include "link/peer_link.h"
+#include "media/adaptation.h"
 #include "media/local_media.h"
 #include "media/peer_session.h"
 #include "report/peer_record.h"
@@ -50,6 +51,7 @@ class SessionManager : public PeerEvents {
 
   private:
     PeerRecord& record(const std::string& peer);
+    std::vector<Adaptation::Call> adaptation_calls();  // cc
     std::string failure_hint() const;
     // Once a second: closes sessions whose member vanished without a leave event (the seed
     // server sends none) or never answered, so they free their resources and the report says so.
@@ -79,6 +81,7 @@ class SessionManager : public PeerEvents {
     SourceId liveness_timer_;
     std::set<std::string> warned_;   // "peer|kind"
     std::set<std::string> refused_;  // warned once each about --max-peers
+    Adaptation adaptation_;          // cc: congestion control; after sessions_, gone before them
     Lifetime alive_ = make_lifetime();
 };
 

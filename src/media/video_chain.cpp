@@ -94,6 +94,10 @@ std::optional<VideoChain> build_video_chain(GstBin* pipeline, const Options& cfg
     out.tee = tee.get();
     GstPtr<GstElement> venc(gst_bin_get_by_name(GST_BIN(bin.get()), "venc"));
     out.encoder = venc ? venc.get() : bin.get();
+    out.named_encoder = venc != nullptr;
+    out.encode_bin = bin.get();
+    GstPtr<GstElement> vraw(gst_bin_get_by_name(GST_BIN(bin.get()), "vraw"));
+    out.raw_tee = vraw.get();
     GstPtr<GstElement> vtest(gst_bin_get_by_name(GST_BIN(source_bin.get()), "vtest"));
     out.test_source = vtest.get();
     return out;

@@ -18,6 +18,9 @@ struct VideoChain {
     // own H.264: requests go upstream from the chain's end, and a source that can, obliges).
     GstElement* encoder = nullptr;
     GstElement* test_source = nullptr;  // roompeer's test pattern (vtest), when the chain has it
+    bool named_encoder = false;         // `encoder` is venc: raw video in
+    GstElement* encode_bin = nullptr;   // the encode fragment's bin
+    GstElement* raw_tee = nullptr;      // vraw in it, with roompeer's own {encoder}
 };
 
 // Builds the chain for `src` into `pipeline`; nullopt and *error on a media error.

@@ -8,6 +8,7 @@
 #include <gst/webrtc/webrtc.h>
 
 #include <algorithm>
+#include <string_view>
 
 namespace rp::media {
 
@@ -109,6 +110,28 @@ std::uint64_t packets_repaired(GstElement* webrtc) {
     return n;
 }
 
+gboolean visit_feedback(GQuark, const GValue* value, gpointer data) {
+    SendFeedback& f = *static_cast<SendFeedback*>(data);
+    if (!GST_VALUE_HOLDS_STRUCTURE(value)) return TRUE;
+    const GstStructure* s = gst_value_get_structure(value);
+    GstWebRTCStatsType type;
+    if (!gst_structure_get_enum(s, "type", GST_TYPE_WEBRTC_STATS_TYPE,
+                                reinterpret_cast<gint*>(&type)))
+        return TRUE;
+    // The codec entries name the SSRC of each of our streams (the "kind" of the RTP entries
+    // is not reliable with bundling in 1.22).
+    const char* codec_type = gst_structure_get_string(s, "codec-type");
+    const char* mime = gst_structure_get_string(s, "mime-type");
+    guint ssrc = 0;
+    if (type == GST_WEBRTC_STATS_CODEC && codec_type && std::string_view(codec_type) == "encode" &&
+        mime && g_str_has_prefix(mime, "video/") && gst_structure_get_uint(s, "ssrc", &ssrc))
+        f.video_ssrc = ssrc;
+    if (type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP)
+        if (auto rtt = number_field(s, "round-trip-time"); rtt && *rtt > 0)
+            keep_max(f.rtt_ms, *rtt * 1000);
+    return TRUE;
+}
+
 }  // namespace
 
 RtpTotals rtp_totals_from_stats(const GstStructure* stats) {
@@ -116,6 +139,115 @@ RtpTotals rtp_totals_from_stats(const GstStructure* stats) {
     Walk w{&t};
     if (stats) gst_structure_foreach(stats, &visit, &w);
     return t;
+}
+
+SendFeedback video_feedback_from_stats(const GstStructure* stats) {
+    SendFeedback f;
+    if (stats) gst_structure_foreach(stats, &visit_feedback, &f);
+    return f;
+}
+
+namespace {
+
+// Our outgoing RTCP packet gets an RR with `reports`' blocks about the sources it does not
+// report on appended,
+// within the memory the session allocated for it (its MTU).
+gboolean add_report_blocks(GObject*, GstBuffer* buf, gboolean, gpointer data) {
+    auto blocks = (*static_cast<std::shared_ptr<ReceiverReports>*>(data))->blocks();
+    if (blocks.empty() || !gst_buffer_is_writable(buf)) return FALSE;
+    GstMapInfo map;
+    if (!gst_buffer_map(buf, &map, GST_MAP_READ)) return FALSE;
+    // GStreamer's own packets report on one source at most: add the others.
+    for (const auto& b : parse_report_blocks(map.data, map.size))
+        std::erase_if(blocks, [&](const ReportBlock& x) { return x.ssrc == b.ssrc; });
+    bool has = map.size < 8 || blocks.empty();
+    std::uint32_t own = map.size >= 8 ? (std::uint32_t{map.data[4]} << 24) |
+                                            (std::uint32_t{map.data[5]} << 16) |
+                                            (std::uint32_t{map.data[6]} << 8) | map.data[7]
+                                      : 0;
+    gst_buffer_unmap(buf, &map);
+    if (has) return FALSE;
+    std::vector<std::uint8_t> rr = receiver_report(own, blocks);
+    gsize offset = 0, maxsize = 0;
+    gsize size = gst_buffer_get_sizes(buf, &offset, &maxsize);
+    if (gst_buffer_n_memory(buf) != 1 || size + rr.size() > maxsize - offset) return FALSE;
+    gst_buffer_set_size(buf, static_cast<gssize>(size + rr.size()));
+    gst_buffer_fill(buf, size, rr.data(), rr.size());
+    return FALSE;
+}
+
+}  // namespace
+
+RtcpWatch::RtcpWatch(GstElement* webrtc) {
+    GstPtr<GstElement> rtpbin(gst_bin_get_by_name(GST_BIN(webrtc), "rtpbin"));
+    GObject* session = nullptr;
+    if (rtpbin) g_signal_emit_by_name(rtpbin.get(), "get-internal-session", 0u, &session);
+    session_.reset(session);
+    if (!session_) return;
+    // Our reports as a receiver about once a second, not the 5 s of RTP's default minimum:
+    // the member's congestion control hears from us that often (browsers report as often).
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(session_.get()), "rtcp-min-interval"))
+        g_object_set(session_.get(), "rtcp-min-interval", static_cast<guint64>(GST_SECOND),
+                     nullptr);
+    handler_ = g_signal_connect_data(
+        session_.get(), "on-receiving-rtcp",
+        G_CALLBACK(+[](GObject*, GstBuffer* buf, gpointer data) {
+            GstMapInfo map;
+            if (!gst_buffer_map(buf, &map, GST_MAP_READ)) return;
+            auto blocks = parse_report_blocks(map.data, map.size);
+            gst_buffer_unmap(buf, &map);
+            if (!blocks.empty())
+                (*static_cast<std::shared_ptr<ReportBlockStore>*>(data))->add(blocks);
+        }),
+        new std::shared_ptr<ReportBlockStore>(store_),
+        [](gpointer data, GClosure*) {
+            delete static_cast<std::shared_ptr<ReportBlockStore>*>(data);
+        },
+        GConnectFlags(0));
+    sending_handler_ = g_signal_connect_data(
+        session_.get(), "on-sending-rtcp", G_CALLBACK(&add_report_blocks),
+        new std::shared_ptr<ReceiverReports>(reports_),
+        [](gpointer data, GClosure*) {
+            delete static_cast<std::shared_ptr<ReceiverReports>*>(data);
+        },
+        GConnectFlags(0));
+}
+
+RtcpWatch::~RtcpWatch() {
+    if (!session_) return;
+    if (handler_) g_signal_handler_disconnect(session_.get(), handler_);
+    if (sending_handler_) g_signal_handler_disconnect(session_.get(), sending_handler_);
+}
+
+void RtcpWatch::sample_receive_counters() {
+    if (!session_) return;
+    GValueArray* sources = nullptr;
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+    g_object_get(session_.get(), "sources", &sources, nullptr);
+    std::vector<ReceiverReports::Counters> now;
+    for (guint i = 0; sources && i < sources->n_values; ++i) {
+        GObject* src = static_cast<GObject*>(g_value_get_object(g_value_array_get_nth(sources, i)));
+        GstStructure* st = nullptr;
+        if (src) g_object_get(src, "stats", &st, nullptr);
+        if (!st) continue;
+        gboolean internal = TRUE, sender = FALSE;
+        gst_structure_get_boolean(st, "internal", &internal);
+        gst_structure_get_boolean(st, "is-sender", &sender);
+        ReceiverReports::Counters c;
+        guint ssrc = 0, jitter = 0;
+        gint lost = 0;
+        guint64 received = 0;
+        if (!internal && sender && gst_structure_get_uint(st, "ssrc", &ssrc) &&
+            gst_structure_get_uint64(st, "packets-received", &received)) {
+            gst_structure_get_int(st, "packets-lost", &lost);
+            gst_structure_get_uint(st, "jitter", &jitter);
+            now.push_back({ssrc, received, lost, jitter});
+        }
+        gst_structure_free(st);
+    }
+    if (sources) g_value_array_free(sources);
+    G_GNUC_END_IGNORE_DEPRECATIONS
+    reports_->update(now);
 }
 
 void request_call_sample(GstElement* webrtc, std::function<void(std::optional<CallSample>)> done) {
@@ -135,7 +267,7 @@ void request_call_sample(GstElement* webrtc, std::function<void(std::optional<Ca
             if (gst_promise_wait(p) != GST_PROMISE_RESULT_REPLIED) return;
             const GstStructure* reply = gst_promise_get_reply(p);
             // Parsed here, on webrtcbin's thread; only plain values travel to the main loop.
-            CallSample sample{rtp_totals_from_stats(reply),
+            CallSample sample{rtp_totals_from_stats(reply), video_feedback_from_stats(reply),
                               reply ? selected_pair_from_stats(reply) : std::nullopt};
             sample.totals.packets_repaired = pend->repaired;
             pend->delivered = true;

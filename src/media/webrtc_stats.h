@@ -9,16 +9,52 @@
 
 #include <gst/gst.h>
 
+#include "media/rtcp_blocks.h"
+#include "util/gobj.h"
+
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace rp::media {
 
 RtpTotals rtp_totals_from_stats(const GstStructure* stats);
 
+// Our outbound video of one call as get-stats knows it: which SSRC it is (the report blocks
+// about it come from RtcpWatch) and the call's round-trip time.
+struct SendFeedback {
+    std::uint32_t video_ssrc = 0;  // 0: not known yet
+    std::optional<double> rtt_ms;
+};
+
+SendFeedback video_feedback_from_stats(const GstStructure* stats);
+
 struct CallSample {
     RtpTotals totals;
+    SendFeedback video;
     std::optional<SelectedPair> selected_pair;  // nullopt while nothing is selected
+};
+
+// Every RTCP report block the member sends on `webrtc`'s (bundled) session, kept per SSRC:
+// the handler runs on the RTCP thread and only stores. Attach once the call is negotiated.
+class RtcpWatch {
+  public:
+    explicit RtcpWatch(GstElement* webrtc);
+    ~RtcpWatch();
+    RtcpWatch(const RtcpWatch&) = delete;
+    RtcpWatch& operator=(const RtcpWatch&) = delete;
+    bool attached() const { return handler_ != 0; }
+    ReportBlockStore& blocks() { return *store_; }
+    // Main loop, about once a second: what we receive from the member's senders, for the
+    // report blocks we add to our RTCP packets that have none (ReceiverReports).
+    void sample_receive_counters();
+
+  private:
+    std::shared_ptr<ReportBlockStore> store_ = std::make_shared<ReportBlockStore>();
+    std::shared_ptr<ReceiverReports> reports_ = std::make_shared<ReceiverReports>();
+    GObjectPtr<GObject> session_;  // rtpbin's internal RTPSession 0
+    gulong handler_ = 0;
+    gulong sending_handler_ = 0;
 };
 
 // Asks `webrtc` for its stats once; `done` runs on the main loop with the parsed sample, or with

@@ -64,7 +64,8 @@ struct MediaCounters {
     AudioQuality audio_quality;  // fed per decoded audio buffer
     // What we send to this member (congestion control, main loop): -1 none yet.
     std::atomic<int> target_kbps{-1};
-    std::atomic<int> layer{-1};  // 0 full, 1 low
+    std::atomic<int> layer{-1};          // 0 full, 1 low
+    std::atomic<int> estimate_kbps{-1};  // cc: the call's bandwidth estimate
 };
 
 // The ICE candidate pair a call's media uses, from webrtcbin's get-stats.

@@ -438,6 +438,18 @@ TEST_F(OptionsTest, BitrateAndLatency) {
     EXPECT_EQ(cfg.latency_ms, 0);
 }
 
+// cc: the floor of congestion control.
+TEST_F(OptionsTest, MinVideoBitrate) {
+    expect_runs(run());
+    EXPECT_EQ(cfg.min_video_bitrate_kbps, 100);
+    expect_runs(run({"--video-bitrate", "60"}));
+    EXPECT_EQ(cfg.min_video_bitrate_kbps, 60);
+    expect_runs(run({"--min-video-bitrate", "300", "--video-bitrate", "300"}));
+    EXPECT_EQ(cfg.min_video_bitrate_kbps, 300);
+    expect_usage_error({"--min-video-bitrate", "900"}, "--min-video-bitrate");
+    expect_usage_error({"--min-video-bitrate", "10"}, "--min-video-bitrate");
+}
+
 // ---- Sinks -----------------------------------------------------------------------------------
 
 TEST_F(OptionsTest, SinkKinds) {

@@ -1,0 +1,75 @@
+// Which encoding each call gets, from every call's bandwidth estimate. One encoder is shared by
+// every member, so the weakest link would set everyone's quality: at most two encodings run,
+// full and low (a quarter of the pixels, a fraction of the bitrate). A member whose estimate
+// cannot carry what the others can gets the low one, and moves back up once it can; members
+// move at most once per kMinDwellS so they do not flap. The low encoding runs only while some
+// member is on it. Also the "balanced" degradation of the full encoding: below set bits per
+// pixel it drops the frame rate before the picture falls apart. Pure: no GStreamer.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace rp::media {
+
+enum class Layer { Full = 0, Low = 1 };
+
+struct PeerEstimate {
+    std::string id;
+    int estimate_kbps = 0;
+};
+
+struct LayerPlan {
+    int full_kbps = 0;      // the full encoder's target
+    bool low_runs = false;  // the low encoding is needed
+    int low_kbps = 0;       // its target, when it runs
+    int full_fps = 0;       // the full encoding's frame rate after degradation
+    std::map<std::string, Layer> layers;
+};
+
+class LayerPlanner {
+  public:
+    // Kbit/s and frames per second of the full encoding as configured; floor <= ceiling.
+    // `low_possible`: the chain can make a low encoding at all (roompeer's own encoders).
+    LayerPlanner(int floor_kbps, int ceiling_kbps, int fps, bool low_possible = true);
+
+    // One tick at `now_s` (any monotonic seconds).
+    LayerPlan plan(const std::vector<PeerEstimate>& peers, double now_s);
+
+    // A member goes low under kDown times the best member's estimate (or under
+    // kAloneLowShare of the ceiling), and back up at kUp times both.
+    static constexpr double kDown = 0.6;
+    static constexpr double kUp = 0.8;
+    static constexpr double kLowShare = 0.3;  // the low encoding's most, of the ceiling
+    // Least time on a layer before the next move; doubled (up to kMaxDwellS) each time a
+    // member falls back down soon after it moved up.
+    static constexpr double kMinDwellS = 4.0;
+    static constexpr double kMaxDwellS = 32.0;
+    // A member alone (or every member) under this share of the ceiling: the full encoding
+    // would fall apart at full size, so it gets the quarter-size one.
+    static constexpr double kAloneLowShare = 0.25;
+    // Bits per pixel and frame under which the full encoding drops to kDegradedFps share.
+    static constexpr double kMinBitsPerPixel = 0.025;
+    static constexpr double kDegradedFpsShare = 0.8;
+
+    int degraded_fps(int kbps, int width, int height) const;
+    void set_low_possible(bool possible) { low_possible_ = possible; }
+    void set_size(int width, int height) {
+        width_ = width;
+        height_ = height;
+    }
+
+  private:
+    struct State {
+        Layer layer = Layer::Full;
+        double since_s = -1e9;
+        double dwell_s = kMinDwellS;
+    };
+    int floor_, ceiling_, fps_;
+    bool low_possible_;
+    int width_ = 640, height_ = 480;
+    std::map<std::string, State> state_;
+};
+
+}  // namespace rp::media

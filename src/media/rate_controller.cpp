@@ -1,0 +1,77 @@
+#include "media/rate_controller.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace rp::media {
+
+RateController::RateController(int floor_kbps, int ceiling_kbps)
+    : floor_(std::max(1, std::min(floor_kbps, ceiling_kbps))),
+      ceiling_(std::max(1, ceiling_kbps)),
+      estimate_(ceiling_) {}
+
+double RateController::clamp(double v) const {
+    return std::clamp(v, floor_, ceiling_);
+}
+
+int RateController::update(const RateInput& in) {
+    double dt = std::clamp(in.dt_s, 0.05, 5.0);
+    // Loss: the worse of RTCP's and TWCC's view.
+    double loss = std::max(in.fraction_lost.value_or(0), in.twcc_loss.value_or(0));
+    // Delay: the RTT over its floor, and how fast it grows. The floor drifts up slowly so a
+    // route change does not look like a queue for ever.
+    bool delay_growing = false;
+    if (in.rtt_ms && *in.rtt_ms > 0) {
+        double rtt = *in.rtt_ms;
+        if (!min_rtt_ || rtt < *min_rtt_)
+            min_rtt_ = rtt;
+        else
+            *min_rtt_ += (rtt - *min_rtt_) * std::min(1.0, 0.01 * dt);
+        bool above = rtt - *min_rtt_ > kDelayGrowthMs;
+        bool rising = last_rtt_ && rtt > *last_rtt_ + kDelayGrowthMs / 3;
+        delay_growing = above && (rising || rtt - *min_rtt_ > 3 * kDelayGrowthMs);
+        last_rtt_ = rtt;
+    }
+    if (in.twcc_delay_ms && *in.twcc_delay_ms > kDelayGrowthMs) delay_growing = true;
+
+    double next = estimate_;
+    since_cut_s_ += dt;
+    // The reports after a cut still describe the rate before it: one cut per kCutGapS.
+    bool congested = loss > kHighLoss || delay_growing;
+    if (congested && since_cut_s_ < kCutGapS) {
+        hold_s_ = std::max(hold_s_, 1.0);
+        action_ = "hold";
+    } else if (congested) {
+        // As GCC's loss-based part: by half the share lost, at least x0.5, at most x0.85.
+        next = estimate_ * std::clamp(1.0 - 0.5 * loss, 0.5, kDecrease);
+        congested_at_ = estimate_;
+        hold_s_ = 1.0;
+        clear_s_ = 0;
+        since_cut_s_ = 0;
+        action_ = "decrease";
+    } else if (loss >= kLowLoss || hold_s_ > 0) {
+        hold_s_ = std::max(0.0, hold_s_ - dt);
+        clear_s_ = 0;
+        action_ = "hold";
+    } else {
+        // Fast once clear for a moment, but slowly near where the link last congested until
+        // it stayed clear for kForgetS. Clear here means no loss at all: a link that loses a
+        // little at random (under kLowLoss) keeps the slow increase.
+        bool lossless = loss < 1e-3;
+        if (!lossless) clear_s_ = 0;
+        if (clear_s_ >= kForgetS) congested_at_ = 0;
+        bool near = congested_at_ > 0 && estimate_ >= kNear * congested_at_;
+        double rate = clear_s_ >= kFastAfterS && !near ? kFastIncreasePerS : kIncreasePerS;
+        if (lossless) clear_s_ += dt;
+        // Not capped by what arrived: a member on the low layer receives less than it could
+        // take, and its estimate must be able to grow back to the full one.
+        next = estimate_ * std::pow(1.0 + rate, dt) + 1.0;
+        action_ = "increase";
+    }
+    // The member's own estimate caps ours.
+    if (in.remb_kbps && *in.remb_kbps > 0) next = std::min(next, *in.remb_kbps);
+    estimate_ = clamp(next);
+    return estimate_kbps();
+}
+
+}  // namespace rp::media

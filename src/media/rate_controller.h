@@ -1,0 +1,62 @@
+// Send-side bandwidth estimate of one call, from what webrtcbin 1.22 reports about our
+// outbound video: RTCP receiver reports (fraction lost, round-trip time, jitter) always, and
+// transport-wide congestion control or REMB figures when the member sends them. A small
+// loss/delay controller in the spirit of GCC: cut (x0.5..x0.85) on heavy loss or a growing
+// delay, hold on moderate loss, raise slowly (~+8 %/s) while the link is clear, and never
+// leave [floor, ceiling]. Pure: no GStreamer, one tick per second or so from the main loop.
+#pragma once
+
+#include <optional>
+
+namespace rp::media {
+
+struct RateInput {
+    double dt_s = 1.0;                    // since the previous tick
+    std::optional<double> fraction_lost;  // 0..1 over the last RTCP interval
+    std::optional<double> rtt_ms;
+    std::optional<double> jitter_ms;
+    std::optional<double> remb_kbps;      // the member's REMB, when it sends one
+    std::optional<double> twcc_loss;      // TWCC's packet loss over the tick, 0..1
+    std::optional<double> twcc_delay_ms;  // TWCC's average delta between send and receive
+};
+
+class RateController {
+  public:
+    // Kbit/s; floor <= ceiling. Starts at the ceiling (a clear link is the common case).
+    RateController(int floor_kbps, int ceiling_kbps);
+
+    // One tick: returns the new estimate (kbit/s, within [floor, ceiling]).
+    int update(const RateInput& in);
+    int estimate_kbps() const { return static_cast<int>(estimate_ + 0.5); }
+    // Why the last update moved: "increase", "hold", "decrease".
+    const char* last_action() const { return action_; }
+
+    static constexpr double kDecrease = 0.85;  // on loss above kHighLoss or delay growth
+    static constexpr double kHighLoss = 0.10;  // fraction lost that cuts
+    // Least time between two cuts: the reports in between still describe the old rate.
+    static constexpr double kCutGapS = 2.5;
+    static constexpr double kLowLoss = 0.02;           // below it, loss is noise: increase
+    static constexpr double kIncreasePerS = 0.08;      // the first seconds of a clear link
+    static constexpr double kFastIncreasePerS = 0.25;  // once it stayed clear kFastAfterS
+    static constexpr double kFastAfterS = 1.0;
+    static constexpr double kNear = 0.85;         // of the estimate at the last cut: slow there
+    static constexpr double kForgetS = 3.0;       // clear this long: that cut is forgotten
+    static constexpr double kDelayGrowthMs = 30;  // RTT above its floor by this much: queueing
+
+  private:
+    double clamp(double v) const;
+
+    double floor_;
+    double ceiling_;
+    double estimate_;
+    std::optional<double> min_rtt_;  // the link's propagation floor, slowly forgotten
+    std::optional<double> last_rtt_;
+    double hold_s_ = 0;  // after a decrease: no increase for a moment
+    double clear_s_ = 0;
+    double since_cut_s_ = 1e9;
+    double congested_at_ = 0;  // the estimate when the last cut came  // how long the link has been
+                               // clear: the increase speeds up
+    const char* action_ = "hold";
+};
+
+}  // namespace rp::media

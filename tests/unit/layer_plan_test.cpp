@@ -1,0 +1,110 @@
+#include "media/layer_plan.h"
+
+#include <gtest/gtest.h>
+
+using rp::media::Layer;
+using rp::media::LayerPlanner;
+using rp::media::PeerEstimate;
+
+TEST(LayerPlan, ClearRoomIsAllFullAndNoLowEncoding) {
+    LayerPlanner lp(100, 800, 30);
+    auto p = lp.plan({{"a", 800}, {"b", 800}, {"c", 780}}, 0);
+    EXPECT_FALSE(p.low_runs);
+    EXPECT_EQ(p.low_kbps, 0);
+    EXPECT_EQ(p.full_kbps, 780);
+    EXPECT_EQ(p.full_fps, 30);
+    for (const auto& [id, l] : p.layers) EXPECT_EQ(l, Layer::Full) << id;
+}
+
+TEST(LayerPlan, TheThinMemberGetsTheLowLayer) {
+    LayerPlanner lp(100, 800, 30);
+    auto p = lp.plan({{"a", 800}, {"thin", 300}, {"c", 760}}, 0);
+    EXPECT_TRUE(p.low_runs);
+    EXPECT_EQ(p.layers["thin"], Layer::Low);
+    EXPECT_EQ(p.layers["a"], Layer::Full);
+    EXPECT_EQ(p.layers["c"], Layer::Full);
+    EXPECT_EQ(p.full_kbps, 760);  // the weakest member on full, not the thin one
+    EXPECT_EQ(p.low_kbps, 240);   // its share of the ceiling, under its 300
+}
+
+TEST(LayerPlan, LowBitrateFollowsTheWeakestLowMemberDownToTheFloor) {
+    LayerPlanner lp(120, 800, 30);
+    auto p = lp.plan({{"a", 800}, {"thin", 150}, {"thinner", 90}}, 0);
+    EXPECT_EQ(p.layers["thin"], Layer::Low);
+    EXPECT_EQ(p.layers["thinner"], Layer::Low);
+    EXPECT_EQ(p.low_kbps, 120);
+    EXPECT_EQ(p.full_kbps, 800);
+}
+
+TEST(LayerPlan, AMemberAloneFollowsItsEstimateOnFull) {
+    LayerPlanner lp(100, 800, 30);
+    auto p = lp.plan({{"a", 420}}, 0);
+    EXPECT_FALSE(p.low_runs);
+    EXPECT_EQ(p.layers["a"], Layer::Full);
+    EXPECT_EQ(p.full_kbps, 420);
+}
+
+TEST(LayerPlan, AStarvedMemberAloneGetsTheQuarterSizeOne) {
+    LayerPlanner lp(100, 800, 30);
+    auto p = lp.plan({{"a", 150}}, 0);
+    EXPECT_TRUE(p.low_runs);
+    EXPECT_EQ(p.layers["a"], Layer::Low);
+    EXPECT_EQ(p.low_kbps, 150);
+}
+
+TEST(LayerPlan, HysteresisAndDwellKeepMembersFromFlapping) {
+    LayerPlanner lp(100, 800, 30);
+    EXPECT_EQ(lp.plan({{"a", 800}, {"b", 400}}, 0).layers["b"], Layer::Low);
+    // Between the thresholds (0.6 and 0.8 of the best): stays low.
+    EXPECT_EQ(lp.plan({{"a", 800}, {"b", 560}}, 10).layers["b"], Layer::Low);
+    // Caught up, but too soon after the last move: still low.
+    LayerPlanner lp2(100, 800, 30);
+    lp2.plan({{"a", 800}, {"b", 400}}, 0);
+    EXPECT_EQ(lp2.plan({{"a", 800}, {"b", 700}}, 1).layers["b"], Layer::Low);
+    EXPECT_EQ(lp2.plan({{"a", 800}, {"b", 700}}, 4).layers["b"], Layer::Full);
+    // Slightly under the full members (above 0.6 of the best): stays full.
+    EXPECT_EQ(lp2.plan({{"a", 800}, {"b", 520}}, 9).layers["b"], Layer::Full);
+}
+
+TEST(LayerPlan, FallingBackSoonAfterMovingUpDoublesTheWait) {
+    LayerPlanner lp(100, 800, 30);
+    lp.plan({{"a", 800}, {"b", 300}}, 0);                                     // low
+    lp.plan({{"a", 800}, {"b", 800}}, 4);                                     // up after 4 s
+    EXPECT_EQ(lp.plan({{"a", 800}, {"b", 300}}, 8).layers["b"], Layer::Low);  // down again
+    // Now it needs 8 s before the next move up.
+    EXPECT_EQ(lp.plan({{"a", 800}, {"b", 800}}, 13).layers["b"], Layer::Low);
+    EXPECT_EQ(lp.plan({{"a", 800}, {"b", 800}}, 16).layers["b"], Layer::Full);
+}
+
+TEST(LayerPlan, LowEncodingStopsOnceNobodyNeedsIt) {
+    LayerPlanner lp(100, 800, 30);
+    EXPECT_TRUE(lp.plan({{"a", 800}, {"b", 300}}, 0).low_runs);
+    auto p = lp.plan({{"a", 800}}, 1);  // b left
+    EXPECT_FALSE(p.low_runs);
+    EXPECT_EQ(p.layers.count("b"), 0u);
+}
+
+TEST(LayerPlan, NoLowEncodingPossibleKeepsEveryoneFull) {
+    LayerPlanner lp(100, 800, 30, false);
+    auto p = lp.plan({{"a", 800}, {"b", 150}}, 0);
+    EXPECT_FALSE(p.low_runs);
+    EXPECT_EQ(p.layers["b"], Layer::Full);
+    EXPECT_EQ(p.full_kbps, 150);
+}
+
+TEST(LayerPlan, FullKbpsStaysWithinFloorAndCeiling) {
+    LayerPlanner lp(200, 800, 30, false);
+    EXPECT_EQ(lp.plan({{"a", 50}}, 0).full_kbps, 200);
+    EXPECT_EQ(lp.plan({{"a", 5000}}, 1).full_kbps, 800);
+    EXPECT_EQ(lp.plan({}, 2).full_kbps, 800);
+}
+
+TEST(LayerPlan, BalancedDegradationDropsTheFrameRateUnderItsBitsPerPixel) {
+    LayerPlanner lp(100, 800, 30, false);
+    lp.set_size(640, 480);
+    // 0.025 bit per pixel at 640x480x30 is 230 kbit/s.
+    EXPECT_EQ(lp.plan({{"a", 240}}, 0).full_fps, 30);
+    EXPECT_EQ(lp.plan({{"a", 220}}, 1).full_fps, 24);
+    EXPECT_EQ(lp.degraded_fps(50, 320, 240), 24);
+    EXPECT_EQ(lp.degraded_fps(60, 320, 240), 30);
+}

@@ -1,0 +1,155 @@
+#include "media/rate_controller.h"
+
+#include <gtest/gtest.h>
+
+using rp::media::RateController;
+using rp::media::RateInput;
+
+namespace {
+
+RateInput tick(double lost, double rtt = 20, double dt = 1.0) {
+    RateInput in;
+    in.dt_s = dt;
+    in.fraction_lost = lost;
+    in.rtt_ms = rtt;
+    in.jitter_ms = 2;
+    return in;
+}
+
+}  // namespace
+
+TEST(RateController, StartsAtTheCeilingAndStaysThereWhenClear) {
+    RateController rc(100, 800);
+    EXPECT_EQ(rc.estimate_kbps(), 800);
+    for (int i = 0; i < 10; ++i) EXPECT_EQ(rc.update(tick(0)), 800);
+    EXPECT_STREQ(rc.last_action(), "increase");
+}
+
+TEST(RateController, HeavyLossCutsByFifteenPercent) {
+    RateController rc(100, 800);
+    EXPECT_EQ(rc.update(tick(0.2)), 680);
+    EXPECT_STREQ(rc.last_action(), "decrease");
+    // The next reports still describe the old rate: no second cut within 2.5 s.
+    EXPECT_EQ(rc.update(tick(0.2)), 680);
+    EXPECT_EQ(rc.update(tick(0.2)), 680);
+    EXPECT_STREQ(rc.last_action(), "hold");
+    EXPECT_EQ(rc.update(tick(0.2)), 578);
+}
+
+TEST(RateController, ModerateLossHolds) {
+    RateController rc(100, 800);
+    rc.update(tick(0.3));
+    int after_cut = rc.estimate_kbps();
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(rc.update(tick(0.05)), after_cut);
+    EXPECT_STREQ(rc.last_action(), "hold");
+}
+
+TEST(RateController, NeverBelowTheFloor) {
+    RateController rc(150, 800);
+    for (int i = 0; i < 50; ++i) rc.update(tick(0.5, 20, 3));
+    EXPECT_EQ(rc.estimate_kbps(), 150);
+}
+
+TEST(RateController, FloorAboveCeilingIsTheCeiling) {
+    RateController rc(900, 800);
+    for (int i = 0; i < 5; ++i) rc.update(tick(0.5));
+    EXPECT_EQ(rc.estimate_kbps(), 800);
+}
+
+TEST(RateController, GrowingDelayCutsWithoutLoss) {
+    RateController rc(100, 800);
+    rc.update(tick(0, 20));
+    rc.update(tick(0, 20));
+    EXPECT_EQ(rc.update(tick(0, 80)), 680);  // 60 ms of queue, and rising
+    EXPECT_STREQ(rc.last_action(), "decrease");
+}
+
+TEST(RateController, SteadyHighRttIsNotAQueueOnItsOwn) {
+    // A long path from the first sample: its floor is the RTT, no cut.
+    RateController rc(100, 800);
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(rc.update(tick(0, 300)), 800);
+}
+
+TEST(RateController, RisesSlowlyAfterAHoldThenFaster) {
+    RateController rc(100, 800);
+    // Where a 500 kbit/s link leaves it.
+    for (int i = 0; i < 2; ++i) rc.update(tick(0.5, 20, 3));
+    int low = rc.estimate_kbps();
+    EXPECT_EQ(low, 450);
+    // A second of hold after the last cut, then +8 %, then faster.
+    EXPECT_EQ(rc.update(tick(0)), low);
+    int first = rc.update(tick(0));
+    EXPECT_GT(first, low);
+    EXPECT_LE(first, static_cast<int>(low * 1.08) + 2);
+    EXPECT_GT(rc.update(tick(0)), static_cast<int>(first * 1.2));
+    // Clear long enough: back to 80 % of the ceiling within 10 s of the link clearing.
+    int seconds = 3;
+    while (rc.estimate_kbps() < 640 && seconds < 30) {
+        rc.update(tick(0));
+        ++seconds;
+    }
+    EXPECT_LE(seconds, 10) << "from " << low;
+}
+
+TEST(RateController, RembCapsTheEstimate) {
+    RateController rc(100, 800);
+    RateInput in = tick(0);
+    in.remb_kbps = 300;
+    EXPECT_EQ(rc.update(in), 300);
+}
+
+TEST(RateController, TwccLossAndDelayCount) {
+    RateController rc(100, 800);
+    RateInput in;
+    in.twcc_loss = 0.15;
+    EXPECT_EQ(rc.update(in), 680);
+    RateController rc2(100, 800);
+    RateInput d;
+    d.twcc_delay_ms = 50;
+    EXPECT_EQ(rc2.update(d), 680);
+}
+
+TEST(RateController, CutsByHalfTheShareLostBetweenHalfAndEightyFivePercent) {
+    RateController a(100, 800);
+    EXPECT_EQ(a.update(tick(0.5)), 600);  // x0.75
+    RateController b(100, 800);
+    EXPECT_EQ(b.update(tick(0.15)), 680);  // x0.925, but at least x0.85
+    RateController c(100, 800);
+    EXPECT_EQ(c.update(tick(1.0)), 400);  // x0.5
+}
+
+TEST(RateController, NoFiguresAtAllIsAClearLink) {
+    RateController rc(100, 800);
+    rc.update(tick(0.5));
+    RateInput none;
+    for (int i = 0; i < 20; ++i) rc.update(none);
+    EXPECT_EQ(rc.estimate_kbps(), 800);
+}
+
+TEST(RateController, SettlesUnderAThinLink) {
+    // A crude 500 kbit/s link with 2 % random loss: loss grows with what we send above it.
+    RateController rc(100, 800);
+    for (int i = 0; i < 30; ++i) {
+        double sent = rc.estimate_kbps();
+        double over = sent > 450 ? (sent - 450) / sent : 0;
+        rc.update(tick(0.02 + over, 20 + over * 400));
+    }
+    EXPECT_LT(rc.estimate_kbps(), 500);
+    EXPECT_GE(rc.estimate_kbps(), 250);
+}
+
+TEST(RateController, SlowNearTheLastCutUntilItIsForgotten) {
+    RateController rc(100, 800);
+    rc.update(tick(0.3));  // 800 -> 680: the link congested at 800
+    rc.update(tick(0));    // hold
+    int a = rc.update(tick(0));
+    int b = rc.update(tick(0));
+    int c = rc.update(tick(0));
+    // 680 is within 85 % of 800: +8 % a second, not +25 %.
+    EXPECT_LE(b, static_cast<int>(a * 1.08) + 2);
+    EXPECT_LE(c, static_cast<int>(b * 1.08) + 2);
+    rc.update(tick(0));
+    // Clear for 3 s: the cut is forgotten, +25 %.
+    int d = rc.estimate_kbps();
+    EXPECT_GE(rc.update(tick(0)), std::min(800, static_cast<int>(d * 1.2)));
+}

@@ -50,13 +50,16 @@ void Adaptation::tick() {
         if (!c.webrtc || !c.connected) continue;
         auto st = state_.find(c.id);
         if (st == state_.end())
-            st =
-                state_.emplace(c.id, State(RateController(floor_of(cfg_), cfg_.video_bitrate_kbps)))
-                    .first;
+            st = state_
+                     .emplace(c.id, State(RateController(floor_of(cfg_), cfg_.video_bitrate_kbps,
+                                                         RateController::kStartKbps)))
+                     .first;
         if (!st->second.rtcp || !st->second.rtcp->attached())
             st->second.rtcp = std::make_unique<RtcpWatch>(c.webrtc);
         // As a receiver: the report blocks our own RTCP carries (whether or not we send).
         st->second.rtcp->sample_receive_counters();
+        if (auto rtt = st->second.rtcp->blocks().rtt_ms(); rtt && c.counters)
+            c.counters->rtt_ms = *rtt;
         if (!sends) continue;
         ++pending_;
         std::weak_ptr<int> alive = alive_;
@@ -83,7 +86,9 @@ void Adaptation::on_sample(const std::string& id, const SendFeedback& f) {
     RateInput in;
     in.dt_s = st.last_feed_us ? (now - st.last_feed_us) / 1e6 : 1.0;
     st.last_feed_us = now;
-    in.rtt_ms = f.rtt_ms;
+    // webrtcbin 1.22's get-stats keeps one report block per member source (audio's hides
+    // video's, and blocks without LSR hide both): the round trip we compute ourselves fills in.
+    in.rtt_ms = f.rtt_ms ? f.rtt_ms : st.rtcp->blocks().rtt_ms();
     in.fraction_lost = lost;
     int before = st.rc.estimate_kbps();
     int after = st.rc.update(in);

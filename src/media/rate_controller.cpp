@@ -5,10 +5,11 @@
 
 namespace rp::media {
 
-RateController::RateController(int floor_kbps, int ceiling_kbps)
+RateController::RateController(int floor_kbps, int ceiling_kbps, std::optional<int> start_kbps)
     : floor_(std::max(1, std::min(floor_kbps, ceiling_kbps))),
       ceiling_(std::max(1, ceiling_kbps)),
-      estimate_(ceiling_) {}
+      estimate_(start_kbps ? std::clamp(static_cast<double>(*start_kbps), floor_, ceiling_)
+                           : ceiling_) {}
 
 double RateController::clamp(double v) const {
     return std::clamp(v, floor_, ceiling_);

@@ -22,8 +22,11 @@ struct RateInput {
 
 class RateController {
   public:
-    // Kbit/s; floor <= ceiling. Starts at the ceiling (a clear link is the common case).
-    RateController(int floor_kbps, int ceiling_kbps);
+    // Kbit/s; floor <= ceiling. Starts at `start_kbps` (within them; default the ceiling). Calls
+    // start at kStartKbps, as browsers do: a call that starts at the ceiling on a thin link
+    // fills its queue with the first keyframes and shows nothing for seconds; from kStartKbps a
+    // clear link reaches a 2 Mbit/s ceiling in about 9 s.
+    RateController(int floor_kbps, int ceiling_kbps, std::optional<int> start_kbps = {});
 
     // One tick: returns the new estimate (kbit/s, within [floor, ceiling]).
     int update(const RateInput& in);
@@ -31,6 +34,7 @@ class RateController {
     // Why the last update moved: "increase", "hold", "decrease".
     const char* last_action() const { return action_; }
 
+    static constexpr int kStartKbps = 300;
     static constexpr double kDecrease = 0.85;  // on loss above kHighLoss or delay growth
     static constexpr double kHighLoss = 0.10;  // fraction lost that cuts
     // Least time between two cuts: the reports in between still describe the old rate.
@@ -40,7 +44,7 @@ class RateController {
     static constexpr double kFastIncreasePerS = 0.25;  // once it stayed clear kFastAfterS
     static constexpr double kFastAfterS = 1.0;
     static constexpr double kNear = 0.85;         // of the estimate at the last cut: slow there
-    static constexpr double kForgetS = 3.0;       // clear this long: that cut is forgotten
+    static constexpr double kForgetS = 2.0;       // clear this long: that cut is forgotten
     static constexpr double kDelayGrowthMs = 30;  // RTT above its floor by this much: queueing
 
   private:

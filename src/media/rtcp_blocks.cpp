@@ -99,14 +99,63 @@ void ReceiverReports::update(const std::vector<Counters>& now) {
     blocks_ = std::move(blocks);
 }
 
-std::vector<ReportBlock> ReceiverReports::blocks() const {
+std::vector<ReportBlock> ReceiverReports::blocks(std::uint32_t now) const {
     std::lock_guard<std::mutex> lock(mutex_);
-    return blocks_;
+    std::vector<ReportBlock> out = blocks_;
+    for (auto& b : out) {
+        auto sr = sr_.find(b.ssrc);
+        if (now == 0 || sr == sr_.end()) continue;
+        b.lsr = sr->second.lsr;
+        b.dlsr = now - sr->second.arrival;  // 1/65536 s since it came
+    }
+    return out;
 }
 
-void ReportBlockStore::add(const std::vector<ReportBlock>& blocks) {
+void ReceiverReports::sender_report(std::uint32_t ssrc, std::uint32_t ntp_middle,
+                                    std::uint32_t arrival) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    sr_[ssrc] = {ntp_middle, arrival};
+}
+
+std::vector<SenderReportInfo> parse_sender_reports(const std::uint8_t* data, std::size_t size) {
+    std::vector<SenderReportInfo> out;
+    std::size_t at = 0;
+    while (data && at + 4 <= size) {
+        const std::uint8_t* h = data + at;
+        if ((h[0] >> 6) != 2) break;
+        std::size_t length = (std::size_t{h[2]} << 8 | h[3]) * 4 + 4;
+        if (at + length > size) break;
+        if (h[1] == 200 && length >= 28)
+            out.push_back({be32(h + 4), (be32(h + 8) << 16) | (be32(h + 12) >> 16)});
+        at += length;
+    }
+    return out;
+}
+
+std::uint32_t ntp_compact(std::int64_t unix_us) {
+    constexpr std::uint64_t kNtpToUnixS = 2208988800ull;  // 1900 to 1970
+    std::uint64_t sec = static_cast<std::uint64_t>(unix_us / 1000000) + kNtpToUnixS;
+    std::uint64_t frac16 = (static_cast<std::uint64_t>(unix_us % 1000000) << 16) / 1000000;
+    return static_cast<std::uint32_t>(((sec & 0xffff) << 16) | frac16);
+}
+
+std::optional<double> round_trip_ms(const ReportBlock& b, std::uint32_t arrival) {
+    if (b.lsr == 0 || arrival == 0) return std::nullopt;
+    std::uint32_t rtt = arrival - b.lsr - b.dlsr;  // modulo 2^32, in 1/65536 s
+    double ms = rtt * 1000.0 / 65536.0;
+    if (ms > 60000) return std::nullopt;  // negative (clocks) or absurd
+    return ms;
+}
+
+std::optional<double> ReportBlockStore::rtt_ms() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return rtt_ms_;
+}
+
+void ReportBlockStore::add(const std::vector<ReportBlock>& blocks, std::uint32_t arrival) {
     std::lock_guard<std::mutex> lock(mutex_);
     for (const auto& b : blocks) {
+        if (auto rtt = round_trip_ms(b, arrival)) rtt_ms_ = rtt;
         Slot& slot = blocks_[b.ssrc];
         slot.last = b;
         ++slot.count;

@@ -27,6 +27,13 @@ struct ReportBlock {
 // packet); stops at the first malformed packet.
 std::vector<ReportBlock> parse_report_blocks(const std::uint8_t* data, std::size_t size);
 
+struct SenderReportInfo {
+    std::uint32_t ssrc = 0;
+    std::uint32_t ntp_middle = 0;  // the middle 32 bits of its NTP timestamp: a block's LSR
+};
+// The sender info of every SR packet in `data`.
+std::vector<SenderReportInfo> parse_sender_reports(const std::uint8_t* data, std::size_t size);
+
 // An RR packet from `sender_ssrc` carrying `blocks` (at most 31), in wire format.
 std::vector<std::uint8_t> receiver_report(std::uint32_t sender_ssrc,
                                           const std::vector<ReportBlock>& blocks);
@@ -46,19 +53,39 @@ class ReceiverReports {
     };
     // Main loop: the current counters of every remote sender.
     void update(const std::vector<Counters>& now);
-    // Any thread: the blocks to send (fraction lost over the last update interval).
-    std::vector<ReportBlock> blocks() const;
+    // Any thread: the blocks to send (fraction lost over the last update interval), with the
+    // LSR and DLSR of each sender's newest sender report when one came (`now`: ntp_compact of
+    // the time they leave), so that the member can compute its round trip.
+    std::vector<ReportBlock> blocks(std::uint32_t now = 0) const;
+    // Streaming thread: a sender report of `ssrc` (middle 32 bits of its NTP time) arrived at
+    // `arrival` (ntp_compact).
+    void sender_report(std::uint32_t ssrc, std::uint32_t ntp_middle, std::uint32_t arrival);
 
   private:
+    struct LastSr {
+        std::uint32_t lsr = 0;
+        std::uint32_t arrival = 0;
+    };
     mutable std::mutex mutex_;
+    std::map<std::uint32_t, LastSr> sr_;
     std::map<std::uint32_t, Counters> last_;
     std::vector<ReportBlock> blocks_;
 };
 
 // The latest block per SSRC, written by a streaming thread and read by the main loop.
+// The round trip a report block tells (RFC 3550 6.4.1): the middle 32 bits of the NTP time it
+// arrived at, minus its LSR and DLSR. Nullopt when the block has no LSR (its sender had no
+// sender report of ours yet) or the result is not a plausible round trip (over 60 s).
+std::optional<double> round_trip_ms(const ReportBlock& b, std::uint32_t arrival_ntp_compact);
+// The middle 32 bits of the NTP time of `unix_us` microseconds since 1970.
+std::uint32_t ntp_compact(std::int64_t unix_us);
+
 class ReportBlockStore {
   public:
-    void add(const std::vector<ReportBlock>& blocks);
+    // `arrival_ntp_compact`: ntp_compact() of the time the packet arrived; 0: not known.
+    void add(const std::vector<ReportBlock>& blocks, std::uint32_t arrival_ntp_compact = 0);
+    // The newest round trip any block with an LSR told; nullopt before the first.
+    std::optional<double> rtt_ms() const;
     // The latest block about `ssrc` and how many arrived so far; nullopt before the first.
     std::optional<ReportBlock> latest(std::uint32_t ssrc, std::uint64_t* count = nullptr) const;
     // The mean fraction lost (0..1) of the blocks about `ssrc` since the last take; nullopt
@@ -75,6 +102,7 @@ class ReportBlockStore {
     };
     mutable std::mutex mutex_;
     std::map<std::uint32_t, Slot> blocks_;
+    std::optional<double> rtt_ms_;
 };
 
 }  // namespace rp::media

@@ -138,10 +138,15 @@ void SessionManager::collect_stats(std::function<void(std::vector<PeerStats>)> d
     }
     size_t i = 0;
     for (auto& [id, session] : sessions_) {
-        session->sample_stats([g, i](std::optional<RtpTotals> totals) {
-            if (totals) g->peers[i].rtp = *totals;
-            if (--g->remaining == 0) g->done(std::move(g->peers));
-        });
+        session->sample_stats(
+            [g, i, counters = record(id).counters](std::optional<RtpTotals> totals) {
+                if (totals) g->peers[i].rtp = *totals;
+                // get-stats often has no round trip in webrtcbin 1.22 (one report block per
+                // member source): ours, from the same RTCP, fills in.
+                if (double rtt = counters->rtt_ms.load(); !g->peers[i].rtp.rtt_ms && rtt >= 0)
+                    g->peers[i].rtp.rtt_ms = rtt;
+                if (--g->remaining == 0) g->done(std::move(g->peers));
+            });
         ++i;
     }
 }

@@ -153,7 +153,8 @@ namespace {
 // report on appended,
 // within the memory the session allocated for it (its MTU).
 gboolean add_report_blocks(GObject*, GstBuffer* buf, gboolean, gpointer data) {
-    auto blocks = (*static_cast<std::shared_ptr<ReceiverReports>*>(data))->blocks();
+    auto blocks = (*static_cast<std::shared_ptr<ReceiverReports>*>(data))
+                      ->blocks(ntp_compact(g_get_real_time()));
     if (blocks.empty() || !gst_buffer_is_writable(buf)) return FALSE;
     GstMapInfo map;
     if (!gst_buffer_map(buf, &map, GST_MAP_READ)) return FALSE;
@@ -189,21 +190,27 @@ RtcpWatch::RtcpWatch(GstElement* webrtc) {
     if (g_object_class_find_property(G_OBJECT_GET_CLASS(session_.get()), "rtcp-min-interval"))
         g_object_set(session_.get(), "rtcp-min-interval", static_cast<guint64>(GST_SECOND),
                      nullptr);
+    // What the member's RTCP tells: its report blocks about us (loss, round trip), and the
+    // time of its sender reports, which our own blocks answer with LSR and DLSR.
+    struct Receiving {
+        std::shared_ptr<ReportBlockStore> store;
+        std::shared_ptr<ReceiverReports> reports;
+    };
     handler_ = g_signal_connect_data(
         session_.get(), "on-receiving-rtcp",
         G_CALLBACK(+[](GObject*, GstBuffer* buf, gpointer data) {
+            auto* r = static_cast<Receiving*>(data);
+            std::uint32_t arrival = ntp_compact(g_get_real_time());
             GstMapInfo map;
             if (!gst_buffer_map(buf, &map, GST_MAP_READ)) return;
             auto blocks = parse_report_blocks(map.data, map.size);
+            auto srs = parse_sender_reports(map.data, map.size);
             gst_buffer_unmap(buf, &map);
-            if (!blocks.empty())
-                (*static_cast<std::shared_ptr<ReportBlockStore>*>(data))->add(blocks);
+            if (!blocks.empty()) r->store->add(blocks, arrival);
+            for (const auto& sr : srs) r->reports->sender_report(sr.ssrc, sr.ntp_middle, arrival);
         }),
-        new std::shared_ptr<ReportBlockStore>(store_),
-        [](gpointer data, GClosure*) {
-            delete static_cast<std::shared_ptr<ReportBlockStore>*>(data);
-        },
-        GConnectFlags(0));
+        new Receiving{store_, reports_},
+        [](gpointer data, GClosure*) { delete static_cast<Receiving*>(data); }, GConnectFlags(0));
     sending_handler_ = g_signal_connect_data(
         session_.get(), "on-sending-rtcp", G_CALLBACK(&add_report_blocks),
         new std::shared_ptr<ReceiverReports>(reports_),

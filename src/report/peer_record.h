@@ -64,7 +64,9 @@ struct MediaCounters {
     AudioQuality audio_quality;  // fed per decoded audio buffer
     // What we send to this member (congestion control, main loop): -1 none yet.
     std::atomic<int> target_kbps{-1};
-    std::atomic<int> layer{-1};          // 0 full, 1 low
+    std::atomic<int> layer{-1};
+    // Round trip from the member's RTCP report blocks, computed by us (main loop); -1 none.
+    std::atomic<double> rtt_ms{-1};      // 0 full, 1 low
     std::atomic<int> estimate_kbps{-1};  // cc: the call's bandwidth estimate
 };
 

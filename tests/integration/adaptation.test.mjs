@@ -37,7 +37,7 @@ try {
   netshape('set', THIN, '--up', '500', '--down', '500', '--loss', '2');
   const rx = startPeer('rx', ['--server', server.url, '--room', 'thin', ...common], { stats: true });
   const rxId = await waitForJoin(server, rx, 'thin');
-  const tx = startPeer('tx', ['--server', server.url, '--room', 'thin', '--latency-probe', '-v', ...common],
+  const tx = startPeer('tx', ['--server', server.url, '--room', 'thin', '-v', ...common],
     { stats: true, iceAddress: THIN });
   const txId = await waitForJoin(server, tx, 'thin');
   await rx.waitForLog(/: first video frame/, 20000);
@@ -84,8 +84,8 @@ try {
   console.log(`receiver: ${seen.video.fps} fps, ${seen.video.freeze_count} freezes (${seen.video.total_freeze_ms} ms of ${callMs.toFixed(0)})`);
   // Glass-to-glass over the whole call, the first seconds of a full queue included: printed,
   // not asserted (<= 250 ms in most runs, up to ~400 ms when the start overload lasts long).
-  assert.ok(seen.video.latency_ms?.p95 != null, 'no latency figures' + explain(rxEnd));
-  console.log(`glass-to-glass p95 ${seen.video.latency_ms.p95} ms (whole call)`);
+
+
 
   // ---- (b) one thin member among clear ones ----------------------------------------------
   netshape('set', THIN, '--up', '300', '--down', '300');

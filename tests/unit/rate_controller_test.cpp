@@ -153,3 +153,20 @@ TEST(RateController, SlowNearTheLastCutUntilItIsForgotten) {
     int d = rc.estimate_kbps();
     EXPECT_GE(rc.update(tick(0)), std::min(800, static_cast<int>(d * 1.2)));
 }
+
+// Calls start where browsers do, not at the ceiling, and a clear link takes them up.
+TEST(RateController, ACallStartsLowAndAClearLinkTakesItToTheCeiling) {
+    rp::media::RateController rc(100, 2000, rp::media::RateController::kStartKbps);
+    EXPECT_EQ(rc.estimate_kbps(), 300);
+    rp::media::RateInput clear;
+    clear.fraction_lost = 0;
+    int s = 0;
+    while (rc.estimate_kbps() < 2000 && s < 30) {
+        rc.update(clear);
+        ++s;
+    }
+    EXPECT_EQ(rc.estimate_kbps(), 2000);
+    EXPECT_LE(s, 12) << "seconds from 300 to 2000 kbit/s on a clear link";
+    // A ceiling under the start wins.
+    EXPECT_EQ(rp::media::RateController(50, 200, 300).estimate_kbps(), 200);
+}

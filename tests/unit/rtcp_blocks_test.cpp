@@ -130,3 +130,52 @@ TEST(RtcpBlocks, ReceiverReportsCountLossBetweenUpdates) {
     rr.update({});  // the sender went away
     EXPECT_TRUE(rr.blocks().empty());
 }
+
+// RFC 3550 6.4.1: arrival - LSR - DLSR, in 1/65536 s; no LSR, no round trip.
+TEST(RtcpBlocks, RoundTripFromLsrAndDlsr) {
+    using rp::media::ReportBlock;
+    std::int64_t sent_us = 1'700'000'000'000'000;  // our sender report left then
+    ReportBlock b;
+    b.ssrc = 7;
+    b.lsr = rp::media::ntp_compact(sent_us);
+    b.dlsr = 65536 / 10;                                                // the member held it 100 ms
+    std::uint32_t arrival = rp::media::ntp_compact(sent_us + 130'000);  // back 130 ms later
+    auto rtt = rp::media::round_trip_ms(b, arrival);
+    ASSERT_TRUE(rtt);
+    EXPECT_NEAR(*rtt, 30, 0.1);
+    b.lsr = 0;
+    EXPECT_FALSE(rp::media::round_trip_ms(b, arrival));
+    // Arrival before LSR + DLSR (clocks apart): no round trip.
+    b.lsr = rp::media::ntp_compact(sent_us);
+    EXPECT_FALSE(rp::media::round_trip_ms(b, rp::media::ntp_compact(sent_us + 50'000)));
+    rp::media::ReportBlockStore store;
+    EXPECT_FALSE(store.rtt_ms());
+    store.add({b}, arrival);
+    ASSERT_TRUE(store.rtt_ms());
+    EXPECT_NEAR(*store.rtt_ms(), 30, 0.1);
+}
+
+// Our blocks answer the member's newest sender report: LSR its NTP middle, DLSR the time since.
+TEST(RtcpBlocks, OurBlocksCarryLsrAndDlsrOfTheMembersSenderReport) {
+    // An SR of SSRC 0x01020304 with NTP 0xAABBCCDD.EEFF0011, no report blocks.
+    std::vector<std::uint8_t> sr = {0x80, 200,  0,    6,    0x01, 0x02, 0x03, 0x04, 0xAA, 0xBB,
+                                    0xCC, 0xDD, 0xEE, 0xFF, 0x00, 0x11, 0,    0,    0,    0,
+                                    0,    0,    0,    0,    0,    0,    0,    0};
+    auto srs = rp::media::parse_sender_reports(sr.data(), sr.size());
+    ASSERT_EQ(srs.size(), 1u);
+    EXPECT_EQ(srs[0].ssrc, 0x01020304u);
+    EXPECT_EQ(srs[0].ntp_middle, 0xCCDDEEFFu);
+    rp::media::ReceiverReports reports;
+    reports.update({{0x01020304u, 100, 0, 0}});
+    reports.update({{0x01020304u, 200, 0, 0}});
+    reports.sender_report(0x01020304u, 0xCCDDEEFFu, 1000);
+    auto blocks = reports.blocks(1000 + 65536 / 4);  // 250 ms later
+    ASSERT_EQ(blocks.size(), 1u);
+    EXPECT_EQ(blocks[0].lsr, 0xCCDDEEFFu);
+    EXPECT_EQ(blocks[0].dlsr, 65536u / 4);
+    // No sender report yet from another source: no LSR.
+    rp::media::ReceiverReports fresh;
+    fresh.update({{5, 10, 0, 0}});
+    fresh.update({{5, 20, 0, 0}});
+    for (const auto& b : fresh.blocks(1000)) EXPECT_EQ(b.lsr, 0u);
+}

@@ -30,7 +30,9 @@ int RateController::update(const RateInput& in) {
             *min_rtt_ += (rtt - *min_rtt_) * std::min(1.0, 0.01 * dt);
         bool above = rtt - *min_rtt_ > kDelayGrowthMs;
         bool rising = last_rtt_ && rtt > *last_rtt_ + kDelayGrowthMs / 3;
-        delay_growing = above && (rising || rtt - *min_rtt_ > 3 * kDelayGrowthMs);
+        // A queue that drains (the link cleared) is no congestion, however long it still is.
+        bool falling = last_rtt_ && rtt < *last_rtt_ - kDelayGrowthMs / 3;
+        delay_growing = above && !falling && (rising || rtt - *min_rtt_ > 3 * kDelayGrowthMs);
         last_rtt_ = rtt;
     }
     if (in.twcc_delay_ms && *in.twcc_delay_ms > kDelayGrowthMs) delay_growing = true;

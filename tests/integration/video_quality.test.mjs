@@ -1,5 +1,6 @@
 // Call quality as the receiver sees it (report "video" fields), in five calls at once, one
-// room each: a --latency-probe call at 2000 kbit/s that the test freezes by stopping the
+// room each (bitrates pinned: --min-video-bitrate = --video-bitrate, so that congestion control
+// does not start them low): a --latency-probe call at 2000 kbit/s that the test freezes by stopping the
 // sender (SIGSTOP) for 1.5 s, the same at 100 kbit/s (PSNR must fall by at least 5 dB), and a
 // black, a still (SMPTE bars: plain "smpte" has a patch of snow) and a moving picture.
 // Receivers send nothing (--video none --audio none).
@@ -38,8 +39,10 @@ const pipe = (pattern) => ['--video-pipeline',
 
 try {
   const [high, low, black, still, moving] = await Promise.all([
-    call('probe-high', ['--latency-probe', '--video-size', '640x480', '--video-bitrate', '2000']),
-    call('probe-low', ['--latency-probe', '--video-size', '640x480', '--video-bitrate', '100']),
+    call('probe-high', ['--latency-probe', '--video-size', '640x480', '--video-bitrate', '2000',
+      '--min-video-bitrate', '2000']),
+    call('probe-low', ['--latency-probe', '--video-size', '640x480', '--video-bitrate', '100',
+      '--min-video-bitrate', '100']),
     call('black', pipe('black')),
     call('still', pipe('smpte100')),
     call('moving', ['--video-size', '320x240']),
@@ -71,9 +74,10 @@ try {
   // SIGCONT loses about the 45 frames of the stop; most arrive.
   for (const [x, most] of [[h, 1], [l, 0.5]]) {
     assert.ok(x.v.frames_lost >= 0 && x.v.frames_lost < x.v.frames_decoded * most, 'frames lost' + explain(x.r));
-    // Every frame carries a readable stamp; a frame or two torn by a lost packet may not.
+    // Every frame carries a readable stamp; a few torn by a lost packet or smeared at 100
+    // kbit/s may not.
     const stamped = x.r.report.peers[0].video.latency_ms.samples;
-    assert.ok(stamped <= x.v.frames_decoded && stamped >= x.v.frames_decoded * 0.97,
+    assert.ok(stamped <= x.v.frames_decoded && stamped >= x.v.frames_decoded * 0.9,
       `${stamped} of ${x.v.frames_decoded} frames stamped` + explain(x.r));
   }
   assert.ok(h.v.psnr_db.mean > 30 && h.v.psnr_db.p5 <= h.v.psnr_db.mean, explain(h.r));

@@ -170,3 +170,21 @@ TEST(RateController, ACallStartsLowAndAClearLinkTakesItToTheCeiling) {
     // A ceiling under the start wins.
     EXPECT_EQ(rp::media::RateController(50, 200, 300).estimate_kbps(), 200);
 }
+
+// The link cleared: the queue drains, the RTT is still high but falling: no cut.
+TEST(RateController, ADrainingQueueIsNoCongestion) {
+    rp::media::RateController rc(100, 1000, 500);
+    rp::media::RateInput in;
+    in.fraction_lost = 0;
+    in.rtt_ms = 2;
+    rc.update(in);
+    in.rtt_ms = 400;  // a full queue: cut
+    rc.update(in);
+    EXPECT_STREQ(rc.last_action(), "decrease");
+    for (int s = 0; s < 3; ++s) rc.update(in);  // hold through the gap after a cut
+    int before = rc.estimate_kbps();
+    in.rtt_ms = 300;  // draining
+    rc.update(in);
+    EXPECT_STRNE(rc.last_action(), "decrease");
+    EXPECT_GE(rc.estimate_kbps(), before);
+}

@@ -65,10 +65,12 @@ console.log('--print-config and usage errors mask the TURN password and the auth
 
 // What differs between two runs of the same call anyway: our own id (the other member stays
 // in the room, so its id is the same in every call), times, and the value of every number
-// (counters, rates; null where a rate or RTT is not known yet).
+// (counters, rates; null where a rate or RTT is not known yet), of every quality flag
+// (true/false/null as measured so far) and of the layer congestion control chose by then.
 const normalise = (text, selfId) => text.split(selfId).join('SELF-ID')
   .replace(/"time":"[^"]*"/g, '"time":"T"')
-  .replace(/("[a-z_0-9]+"\s*:\s*)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|null)(?=\s*[,}\n])/g, '$1N');
+  .replace(/("layer"\s*:\s*)"(?:full|low)"/g, '$1N')
+  .replace(/("[a-z_0-9]+"\s*:\s*)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|null|true|false)(?=\s*[,}\n])/g, '$1N');
 // /metrics sample values are numbers; RTT and jitter series appear once RTCP has said them.
 const normaliseMetrics = (text) => text.split('\n')
   .filter((l) => !/^roompeer_peer_(rtt|jitter)_seconds\{/.test(l))

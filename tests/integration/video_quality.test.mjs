@@ -74,10 +74,10 @@ try {
   // SIGCONT loses about the 45 frames of the stop; most arrive.
   for (const [x, most] of [[h, 1], [l, 0.5]]) {
     assert.ok(x.v.frames_lost >= 0 && x.v.frames_lost < x.v.frames_decoded * most, 'frames lost' + explain(x.r));
-    // Every frame carries a readable stamp; a few torn by a lost packet or smeared at 100
-    // kbit/s may not.
+    // Frames carry a readable stamp; some torn by a lost packet, smeared at 100 kbit/s or
+    // caught up in the burst after SIGCONT on a loaded machine may not.
     const stamped = x.r.report.peers[0].video.latency_ms.samples;
-    assert.ok(stamped <= x.v.frames_decoded && stamped >= x.v.frames_decoded * 0.9,
+    assert.ok(stamped <= x.v.frames_decoded && stamped >= x.v.frames_decoded * 0.8,
       `${stamped} of ${x.v.frames_decoded} frames stamped` + explain(x.r));
   }
   assert.ok(h.v.psnr_db.mean > 30 && h.v.psnr_db.p5 <= h.v.psnr_db.mean, explain(h.r));
@@ -86,7 +86,8 @@ try {
   assert.equal(l.v.from_expected_sender, true, explain(l.r));
   assert.ok(l.v.psnr_db.mean <= h.v.psnr_db.mean - 5,
     `PSNR ${l.v.psnr_db.mean} dB at 100 kbit/s vs ${h.v.psnr_db.mean} dB at 2000` + explain(l.r));
-  assert.equal(l.v.freeze_count, 0, explain(l.r));
+  // At 100 kbit/s a keyframe may hold the picture once, briefly.
+  assert.ok(l.v.freeze_count <= 1 && l.v.total_freeze_ms <= 600, explain(l.r));
   // Black, still and moving pictures; none stamped.
   assert.ok(b.v.black >= 0.9, 'black' + explain(b.r));
   assert.ok(s.v.still >= 0.9 && s.v.black < 0.1, 'still' + explain(s.r));

@@ -29,7 +29,7 @@ try {
   process.exit(2);
 }
 
-const USAGE = `usage: room-server [--port N] [--host ADDR] [--cert FILE --key FILE] [--redis URL] [--seed-mode] [--quiet]
+const USAGE = `usage: room-server [--port N] [--host ADDR] [--cert FILE --key FILE] [--redis URL] [--seed-mode] [--quiet] [--cross-wire NAME]
   --port N      TCP port (default 3000; 0 = pick a free port)
   --host ADDR   address to bind (default 127.0.0.1)
   --cert FILE   PEM certificate (chain): serve https:// and wss:// instead of http://
@@ -39,10 +39,13 @@ const USAGE = `usage: room-server [--port N] [--host ADDR] [--cert FILE --key FI
   --seed-mode   behave exactly like the tutorial server: on disconnect nothing
                 is removed and nothing is emitted; no leaveRTCRoom (not with --redis)
   --quiet       do not log events to stderr (warnings are still printed)
+  --cross-wire NAME  a broken server, for tests: once two other members are in,
+                the member that joins with name NAME gets each one's call under
+                the other's id (its calls are cross-wired)
   -h, --help    show this help`;
 
 function parseArgs(argv) {
-  const opts = { port: 3000, host: '127.0.0.1', redis: null, seedMode: false, quiet: false, cert: null, key: null };
+  const opts = { port: 3000, host: '127.0.0.1', redis: null, seedMode: false, quiet: false, cert: null, key: null, crossWire: null };
   const fail = (msg) => {
     console.error(`room-server: ${msg}\n${USAGE}`);
     process.exit(2);
@@ -81,6 +84,10 @@ function parseArgs(argv) {
       }
       case '--seed-mode': opts.seedMode = true; break;
       case '--quiet': opts.quiet = true; break;
+      case '--cross-wire':
+        opts.crossWire = takeValue();
+        if (!opts.crossWire) fail('empty --cross-wire');
+        break;
       case '-h':
       case '--help':
         console.log(USAGE);
@@ -174,14 +181,33 @@ async function removeFromRoom(socket, room) {
   return true;
 }
 
+// --cross-wire NAME (a broken server, for tests): the member named NAME (the victim) and the
+// first two other members to join. Between the victim and those two, every message goes to the
+// other one of the two, and what they send the victim carries the other one's id.
+const crossWire = { victim: null, others: [] };
+function noteForCrossWire(socket, user) {
+  if (!opts.crossWire) return;
+  if (user.name === opts.crossWire) crossWire.victim = socket.id;
+  else if (crossWire.others.length < 2 && !crossWire.others.includes(socket.id)) crossWire.others.push(socket.id);
+}
+function crossWired(from, to) {
+  const [a, b] = crossWire.others;
+  const swap = (id) => (id === a ? b : id === b ? a : id);
+  if (!crossWire.victim || b === undefined) return { from, to };
+  if (from === crossWire.victim) return { from, to: swap(to) };
+  if (to === crossWire.victim) return { from: swap(from), to };
+  return { from, to };
+}
+
 // Relays one of offer/answer/candidate: `data[toField]` names the target socket
 // (or room, as in the seed); the payload field is forwarded unchanged.
 function relay(socket, inEvent, data, toField, payloadField, outEvent, fromField) {
   if (!isObject(data)) return warn(`${inEvent} from ${socket.id}: payload is not an object, ignored`);
   if (!isNonEmptyString(data[toField])) return warn(`${inEvent} from ${socket.id}: missing/invalid "${toField}", ignored`);
   if (data[payloadField] === undefined) return warn(`${inEvent} from ${socket.id}: missing "${payloadField}", ignored`);
-  socket.to(data[toField]).emit(outEvent, { [payloadField]: data[payloadField], [fromField]: socket.id });
-  log(`${inEvent} ${socket.id} -> ${data[toField]}`);
+  const { from, to } = crossWired(socket.id, data[toField]);
+  socket.to(to).emit(outEvent, { [payloadField]: data[payloadField], [fromField]: from });
+  log(`${inEvent} ${socket.id} -> ${to}${to !== data[toField] ? ` (cross-wired: asked for ${data[toField]}, labelled ${from})` : ''}`);
 }
 
 // Membership changes of one socket run one after another, in the order they arrived, even
@@ -203,6 +229,7 @@ io.on('connection', (socket) => {
     if (!isNonEmptyString(room)) return warn(`joinRTCRoom from ${socket.id}: room is not a non-empty string, ignored`);
     if (!isObject(user)) return warn(`joinRTCRoom from ${socket.id}: user info is not an object, ignored`);
     socket.join(room);
+    noteForCrossWire(socket, user);
     serialize(socket, 'joinRTCRoom', async () => {
       const list = await rooms.join(room, socket.id, { ...user, id: socket.id });
       if (!socket.connected) return; // gone while we waited; its disconnect removes the entry

@@ -3,9 +3,11 @@
 #include "media/pi_camera.h"
 #include "media/devices.h"
 #include "media/encoder_fragments.h"
+#include "media/pipeline_parts.h"
 #include "media/preset.h"
 
 #include <glib.h>
+#include <gst/gst.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -52,6 +54,37 @@ TEST(PiCamera, LibcameraSourceText) {
     EXPECT_EQ(rp::media::libcamera_source(id, caps).rfind(
                   "libcamerasrc camera-name=\"/base/soc/i2c0mux/i2c@1/imx219@10\" ! ", 0),
               0u);
+}
+
+// The text is one GStreamer takes: it parses into a bin with libcamerasrc in it (no camera is
+// needed to parse, only gstreamer1.0-libcamera, which scripts/setup installs).
+TEST(PiCamera, LibcameraSourceParses) {
+    gst_init(nullptr, nullptr);
+    std::string why;
+    auto bin = rp::media::make_bin(
+        rp::media::libcamera_source("/base/soc/i2c0mux/i2c@1/imx219@10",
+                                    "video/x-raw,width=640,height=480,framerate=30/1") +
+            " ! identity",
+        &why);
+    ASSERT_TRUE(bin) << why << " (is gstreamer1.0-libcamera installed?)";
+    bool found = false;
+    GstIterator* it = gst_bin_iterate_recurse(GST_BIN(bin.get()));
+    GValue item = G_VALUE_INIT;
+    while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+        auto* e = GST_ELEMENT(g_value_get_object(&item));
+        GstElementFactory* f = gst_element_get_factory(e);
+        if (f && std::string(GST_OBJECT_NAME(f)) == "libcamerasrc") {
+            gchar* name = nullptr;
+            g_object_get(e, "camera-name", &name, nullptr);
+            EXPECT_STREQ(name, "/base/soc/i2c0mux/i2c@1/imx219@10");
+            g_free(name);
+            found = true;
+        }
+        g_value_reset(&item);
+    }
+    g_value_unset(&item);
+    gst_iterator_free(it);
+    EXPECT_TRUE(found);
 }
 
 TEST(PiCamera, CameraPlaceholderFollowsTheSourceKind) {

@@ -41,9 +41,8 @@ int main(int argc, char** argv) {
             break;
         }
     rp::log::route_library_logs();
-    if (cfg.video_chain && !cfg.preset_picked_for.empty())  // issue 13: Pi models
-        rp::log::info("--video auto on a %s: preset %s", cfg.preset_picked_for.c_str(),
-                      cfg.video_chain->name.c_str());
+    if (!cfg.preset_pick_note.empty())  // issue 13: Pi models
+        rp::log::info("%s", cfg.preset_pick_note.c_str());
     if (cfg.verbosity >= 2 && !g_getenv("GST_DEBUG"))
         gst_debug_set_threshold_from_string("webrtc*:4,nice*:3", TRUE);
     int code = rp::run_app(cfg);

@@ -60,10 +60,19 @@ void pick_model_preset(const RawOptions& raw, Config& cfg) {
     if (!cfg.preset.empty() || !raw.video_pipeline.empty() || cfg.video.kind != "auto") return;
     std::string model = media::board_model();
     std::string name = media::model_preset(model);
-    if (name.empty() || (raw.codec_given && raw.codec != "h264")) return;
-    auto preset = media::find_preset(name, nullptr);
-    if (!preset) return;
-    cfg.preset_picked_for = model;
+    if (name.empty()) return;
+    std::string on = "--video auto on a " + model + ": ";
+    if (raw.codec_given && raw.codec != "h264") {
+        cfg.preset_pick_note = on + "not preset " + name + " (--video-codec " + raw.codec + ")";
+        return;
+    }
+    std::string why;
+    auto preset = media::find_preset(name, &why);
+    if (!preset) {
+        cfg.preset_pick_note = on + "no preset: " + why;
+        return;
+    }
+    cfg.preset_pick_note = on + "preset " + name;
     cfg.codec = VideoCodec::H264;
     cfg.video_chain = std::move(*preset);
 }

@@ -46,8 +46,9 @@ struct Options {
     int min_video_bitrate_kbps = 0;  // its floor; 0 until the options are read (then >= 16)
     std::vector<SinkSpec> sinks;
     std::optional<VideoPreset> video_chain;  // from --preset or --video-pipeline
-    std::string preset_picked_for;  // issue 13: the Pi model `--video auto` picked video_chain for
-    std::string audio_pipeline;     // --audio-pipeline fragment; empty: built in
+    std::string
+        preset_pick_note;  // issue 13: the preset a Pi model got with --video auto, or why not
+    std::string audio_pipeline;  // --audio-pipeline fragment; empty: built in
 
     std::vector<std::string> stun{"stun:stun.l.google.com:19302", "stun:stun.services.mozilla.com"};
     std::vector<std::string> turn;  // with passwords: print only through redact_url()

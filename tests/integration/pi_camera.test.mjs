@@ -52,9 +52,14 @@ try {
     console.log('faked Pi 4: picked rpi4-camera; no hardware encoder here: exit 4 naming v4l2h264enc');
   }
 
-  // No pick: the user asked for VP8, named a preset, or the board is no Pi we know.
+  // No pick: the user asked for VP8 (which the log says), named a preset, or the board is no
+  // Pi we know.
+  const vp8 = await run('pi4-vp8', ['--video', 'auto', '--video-codec', 'vp8'],
+    { ROOMPEER_DEVICE_TREE: fakeBoard('Raspberry Pi 4 Model B Rev 1.4') });
+  noCrash(vp8);
+  assert.match(vp8.stderr, /--video auto on a Raspberry Pi 4 Model B Rev 1\.4: not preset rpi4-camera \(--video-codec vp8\)/, explain(vp8));
+  assert.equal(vp8.code, 0, explain(vp8));
   const cases = [
-    ['pi4-vp8', ['--video', 'auto', '--video-codec', 'vp8'], 'Raspberry Pi 4 Model B Rev 1.4'],
     ['pi4-preset', ['--video', 'auto', '--preset', 'vp8-realtime'], 'Raspberry Pi 4 Model B Rev 1.4'],
     ['pi5-test', ['--video', 'test'], 'Raspberry Pi 5 Model B Rev 1.0'],
     ['other-board', ['--video', 'auto'], 'Pine64 RockPro64 v2.1'],

@@ -10,6 +10,9 @@
 #include <cstdio>
 
 int main(int argc, char** argv) {
+    // libcamera (issue 13: Pi camera modules) logs every probe at INFO, and a warning on
+    // machines without its IPA modules; only its errors, unless the user asks for more.
+    g_setenv("LIBCAMERA_LOG_LEVELS", "*:ERROR", FALSE);
     rp::Config cfg;
     rp::ParseResult parsed = rp::parse_options(argc, argv, cfg);
     if (parsed.kind == rp::ParseResult::Kind::Exit) {
@@ -38,6 +41,8 @@ int main(int argc, char** argv) {
             break;
         }
     rp::log::route_library_logs();
+    if (!cfg.preset_pick_note.empty())  // issue 13: Pi models
+        rp::log::info("%s", cfg.preset_pick_note.c_str());
     if (cfg.verbosity >= 2 && !g_getenv("GST_DEBUG"))
         gst_debug_set_threshold_from_string("webrtc*:4,nice*:3", TRUE);
     int code = rp::run_app(cfg);

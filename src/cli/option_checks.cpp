@@ -4,6 +4,7 @@
 #include "cli/options_internal.h"
 
 #include "cli/paths.h"
+#include "media/pi_camera.h"
 #include "media/preset.h"
 #include "report/expect.h"
 #include "report/report.h"
@@ -37,14 +38,43 @@ SourceSpec parse_source(const std::string& text) {
     return {text.substr(0, colon), text.substr(colon + 1)};
 }
 
-std::string validate_source(const SourceSpec& s, const char* device_kind, const char* option) {
-    if (s.kind == "test" || s.kind == "none" || s.kind == "auto" || s.kind == device_kind) {
-        if (!s.device.empty() && s.kind != device_kind)
-            return std::string(option) + ": only " + device_kind + " takes a device";
+// `second_kind` (issue 13: --video libcamera[:CAMERA-ID]) takes a device as well.
+std::string validate_source(const SourceSpec& s, const char* device_kind, const char* option,
+                            const char* second_kind = nullptr) {
+    bool second = second_kind && s.kind == second_kind;
+    if (s.kind == "test" || s.kind == "none" || s.kind == "auto" || s.kind == device_kind ||
+        second) {
+        if (!s.device.empty() && s.kind != device_kind && !second)
+            return std::string(option) + ": only " + device_kind +
+                   (second_kind ? std::string(" and ") + second_kind : "") + " take a device";
         return {};
     }
     return std::string(option) + ": '" + s.kind + "' is not one of test, " + device_kind +
-           "[:DEVICE], none, auto";
+           "[:DEVICE], " + (second_kind ? std::string(second_kind) + "[:CAMERA-ID], " : "") +
+           "none, auto";
+}
+
+// Issue 13: `--video auto` with no --preset or --video-pipeline on a known Raspberry Pi picks
+// the model's preset (media/pi_camera.h), unless --video-codec asks for another codec.
+void pick_model_preset(const RawOptions& raw, Config& cfg) {
+    if (!cfg.preset.empty() || !raw.video_pipeline.empty() || cfg.video.kind != "auto") return;
+    std::string model = media::board_model();
+    std::string name = media::model_preset(model);
+    if (name.empty()) return;
+    std::string on = "--video auto on a " + model + ": ";
+    if (raw.codec_given && raw.codec != "h264") {
+        cfg.preset_pick_note = on + "not preset " + name + " (--video-codec " + raw.codec + ")";
+        return;
+    }
+    std::string why;
+    auto preset = media::find_preset(name, &why);
+    if (!preset) {
+        cfg.preset_pick_note = on + "no preset: " + why;
+        return;
+    }
+    cfg.preset_pick_note = on + "preset " + name;
+    cfg.codec = VideoCodec::H264;
+    cfg.video_chain = std::move(*preset);
 }
 
 VideoCodec codec_named(const std::string& name) {
@@ -127,7 +157,7 @@ std::string read_user_info(app::ServerOptions& server) {
 std::string read_sources(const RawOptions& raw, media::Options& media) {
     media.video = parse_source(raw.video);
     media.audio = parse_source(raw.audio);
-    if (auto e = validate_source(media.video, "v4l2", "--video"); !e.empty()) return e;
+    if (auto e = validate_source(media.video, "v4l2", "--video", "libcamera"); !e.empty()) return e;
     if (auto e = validate_source(media.audio, "alsa", "--audio"); !e.empty()) return e;
     if (media.latency_probe && media.video.kind != "test")
         return "--latency-probe needs --video test (it paints into the test pattern)";
@@ -264,6 +294,8 @@ std::string read_video_chain(const RawOptions& raw, Config& cfg) {
         chain.source = chain.test_source = raw.video_pipeline;
         chain.encode = "{auto}";
         cfg.video_chain = std::move(chain);
+    } else {
+        pick_model_preset(raw, cfg);
     }
     if (cfg.video_chain && cfg.video.kind == "none")
         return (cfg.preset.empty() ? "--video-pipeline" : "--preset") +

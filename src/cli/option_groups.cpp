@@ -40,8 +40,10 @@ void add_server_options(CLI::App& app, app::ServerOptions& server, RawOptions& r
 void add_media_options(CLI::App& app, media::Options& media, std::string& preset, RawOptions& raw) {
     auto* group = "Media";
     app.add_option("--video", raw.video,
-                   "Video source: test | v4l2[:DEVICE] | none | auto (with --preset: test runs "
-                   "the preset with a test source in place of the camera)")
+                   "Video source: test | v4l2[:DEVICE] | libcamera[:CAMERA-ID] (a Raspberry Pi "
+                   "camera module) | none | auto (a camera module, else a USB camera; on a Pi "
+                   "4/5 with no --preset it picks rpi4-camera/rpi5-camera). With --preset: test "
+                   "runs the preset with a test source in place of the camera")
         ->capture_default_str()
         ->group(group);
     app.add_option("--audio", raw.audio, "Audio source: test | alsa[:DEVICE] | none | auto")
@@ -76,8 +78,9 @@ void add_media_options(CLI::App& app, media::Options& media, std::string& preset
                    "display, else fake")
         ->group(group);
     app.add_option("--preset", preset,
-                   "Named capture+encode chain from pipelines/presets: rpi-h264 | usb-mjpeg | "
-                   "camera-h264 | x264-lowlatency | vp8-realtime | a path to a .preset file")
+                   "Named capture+encode chain from pipelines/presets: rpi4-camera | "
+                   "rpi5-camera | rpi-h264 | usb-mjpeg | camera-h264 | x264-lowlatency | "
+                   "vp8-realtime | a path to a .preset file")
         ->group(group);
     app.add_option("--video-pipeline", raw.video_pipeline,
                    "gst-launch fragment that captures video: ends in raw video (roompeer "

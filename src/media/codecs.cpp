@@ -179,9 +179,11 @@ std::string package_for_element(const std::string& element) {
         {"h264parse", "gstreamer1.0-plugins-bad"},
         {"matroskamux", "gstreamer1.0-plugins-good"},
         {"v4l2src", "gstreamer1.0-plugins-good"},
+        {"libcamerasrc", "gstreamer1.0-libcamera"},
+        {"openh264enc", "gstreamer1.0-plugins-bad"},
         {"v4l2h264enc",
          "gstreamer1.0-plugins-good, and it needs a V4L2 hardware H.264 encoder (Raspberry Pi 4 "
-         "and older; on a Pi 5 or a PC use --preset x264-lowlatency)"},
+         "and older; on a Pi 5 use --preset rpi5-camera, on a PC x264-lowlatency)"},
         {"jpegdec", "gstreamer1.0-plugins-good"},
         {"jpegenc", "gstreamer1.0-plugins-good"},
         {"alsasrc", "gstreamer1.0-alsa"},

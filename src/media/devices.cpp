@@ -51,7 +51,8 @@ std::string first(const std::vector<std::string>& v) {
 std::string device_id(GstDevice* dev) {
     StructurePtr props(gst_device_get_properties(dev));
     if (!props) return {};
-    for (const char* key : {"device.path", "api.v4l2.path", "api.alsa.path", "device.string"})
+    for (const char* key :
+         {"device.path", "api.v4l2.path", "api.libcamera.path", "api.alsa.path", "device.string"})
         if (const char* v = gst_structure_get_string(props.get(), key)) return v;
     int card = -1, device = -1;
     if (gst_structure_get_int(props.get(), "alsa.card", &card) &&
@@ -60,13 +61,35 @@ std::string device_id(GstDevice* dev) {
     return {};
 }
 
+std::string property(GstDevice* dev, const char* key) {
+    StructurePtr props(gst_device_get_properties(dev));
+    const char* v = props ? gst_structure_get_string(props.get(), key) : nullptr;
+    return v ? v : "";
+}
+
+// What --video takes for this camera.
+std::string video_value(const DeviceInfo& d) {
+    if (d.api == "libcamera") return "libcamera:" + d.device;
+    return d.device.empty() ? "(no device path)" : d.device;
+}
+
+bool pi_internal_node(const DeviceInfo& d) {
+    for (const char* driver : {"unicam", "rp1-cfe", "bcm2835-isp", "bcm2835-codec", "pispbe",
+                               "bcm2835-unicam", "rpivid"})
+        if (d.driver == driver) return true;
+    return false;
+}
+
 void text_section(std::ostringstream& out, const char* title, const char* none,
                   const std::vector<DeviceInfo>& devices, bool video) {
     out << title << ":\n";
     if (devices.empty()) out << "  " << none << "\n";
     for (const auto& d : devices) {
-        out << "  " << (d.device.empty() ? "(no device path)" : d.device) << "  \"" << d.name
-            << "\"\n";
+        out << "  "
+            << (video              ? video_value(d)
+                : d.device.empty() ? "(no device path)"
+                                   : d.device)
+            << "  \"" << d.name << "\"\n";
         for (const auto& f : d.formats) {
             out << "    " << f.media << (f.format.empty() ? "" : " " + f.format);
             if (video) {
@@ -96,6 +119,7 @@ void json_section(json::Writer& w, const std::vector<DeviceInfo>& devices) {
         w.begin_object();
         w.key("name").string(d.name);
         w.key("device").string(d.device);
+        w.key("api").string(d.api);
         w.key("formats").begin_array();
         for (const auto& f : d.formats) {
             w.begin_object();
@@ -141,7 +165,8 @@ std::vector<DeviceFormat> describe_caps(const GstCaps* caps) {
 
 std::string devices_text(const DeviceList& list) {
     std::ostringstream out;
-    text_section(out, "Cameras (--video v4l2:DEVICE)", "no cameras found", list.video, true);
+    text_section(out, "Cameras (--video v4l2:DEVICE or libcamera:ID)", "no cameras found",
+                 list.video, true);
     text_section(out, "Audio capture (--audio alsa:DEVICE)", "no audio capture devices found",
                  list.audio, false);
     out << "Hardware H.264 encoder: "
@@ -175,6 +200,14 @@ std::vector<DeviceInfo> capture_devices(const char* klass) {
         DeviceInfo info;
         info.name = take_string(gst_device_get_display_name(dev));
         info.device = device_id(dev);
+        info.api = property(dev, "device.api");
+        // libcamera's own provider names the camera by its id and sets no properties.
+        if (std::string(G_OBJECT_TYPE_NAME(dev)).find("Libcamera") != std::string::npos) {
+            info.api = "libcamera";
+            if (info.device.empty()) info.device = info.name;
+        }
+        info.driver = property(dev, "v4l2.device.driver");
+        info.bus = property(dev, "v4l2.device.bus_info");
         CapsPtr caps(gst_device_get_caps(dev));
         if (caps) info.formats = describe_caps(caps.get());
         out.push_back(std::move(info));
@@ -188,6 +221,16 @@ std::optional<SourceSpec> auto_source(const char* kind, const std::vector<Device
     // No device id (a provider that gives none): the element's own default device, not the
     // display name, which v4l2src and alsasrc would not open.
     return SourceSpec{kind, devices.front().device};
+}
+
+std::optional<SourceSpec> auto_video_source(const std::vector<DeviceInfo>& devices) {
+    for (const auto& d : devices)
+        if (d.api == "libcamera") return SourceSpec{"libcamera", d.device};
+    for (const auto& d : devices)
+        if (d.api != "libcamera" && d.bus.rfind("usb", 0) == 0) return SourceSpec{"v4l2", d.device};
+    for (const auto& d : devices)
+        if (d.api != "libcamera" && !pi_internal_node(d)) return SourceSpec{"v4l2", d.device};
+    return std::nullopt;
 }
 
 DeviceList list_devices() {

@@ -23,8 +23,11 @@ struct DeviceFormat {
 
 struct DeviceInfo {
     std::string name;    // display name
-    std::string device;  // what --video v4l2:DEVICE / --audio alsa:DEVICE takes, if known
+    std::string device;  // what --video v4l2:DEVICE|libcamera:ID / --audio alsa:DEVICE takes
     std::vector<DeviceFormat> formats;
+    std::string api;     // "v4l2", "libcamera", "alsa", ... ("" when the provider does not say)
+    std::string driver;  // V4L2 driver ("uvcvideo", "unicam"), when known
+    std::string bus;     // V4L2 bus ("usb-0000:01:00.0-1.1", "platform:..."), when known
 };
 
 struct DeviceList {
@@ -45,6 +48,11 @@ std::vector<DeviceInfo> capture_devices(const char* klass);
 // device's id (as --list-devices shows it; "" when it has none: the element's default);
 // nullopt when there is no device.
 std::optional<SourceSpec> auto_source(const char* kind, const std::vector<DeviceInfo>& devices);
+
+// What `--video auto` captures from: a libcamera camera (a Pi camera module) first, then a
+// USB camera, then any other V4L2 camera except a Pi's own camera receiver, ISP and codec
+// nodes (unicam, rp1-cfe, bcm2835-*, pispbe: ordinary V4L2 capture cannot use them).
+std::optional<SourceSpec> auto_video_source(const std::vector<DeviceInfo>& devices);
 
 // Both classes and the hardware encoder. Needs gst_init().
 DeviceList list_devices();

@@ -1,6 +1,7 @@
 #include "media/encoder_fragments.h"
 
 #include "media/hw_encoder.h"
+#include "media/pi_camera.h"
 #include "media/pipeline_parts.h"
 
 namespace rp::media {
@@ -69,7 +70,8 @@ std::map<std::string, std::string> video_placeholders(const Options& cfg, const 
     std::string caps = "video/x-raw,width=" + std::to_string(cfg.width) +
                        ",height=" + std::to_string(cfg.height) +
                        ",framerate=" + std::to_string(cfg.fps) + "/1";
-    std::string device = pipeline_property("device", src.device);
+    bool libcamera = src.kind == "libcamera";  // issue 13 (Pi): camera modules
+    std::string device = pipeline_property(libcamera ? "camera-name" : "device", src.device);
     return {
         {"width", std::to_string(cfg.width)},
         {"height", std::to_string(cfg.height)},
@@ -83,8 +85,10 @@ std::map<std::string, std::string> video_placeholders(const Options& cfg, const 
          "videotestsrc name=vtest is-live=true pattern=ball motion=sweep "
          "background-color=0xff204080 ! " +
              caps + ",format=I420"},
-        {"camera",
-         "v4l2src " + device + " ! videoconvert ! videoscale ! videorate drop-only=true ! " + caps},
+        {"camera", libcamera
+                       ? libcamera_source(src.device, caps)
+                       : "v4l2src " + device +
+                             " ! videoconvert ! videoscale ! videorate drop-only=true ! " + caps},
         // vraw: where congestion control's low encoding branches off (media/low_encoding.h).
         {"encoder",
          "tee name=vraw allow-not-linked=true ! queue max-size-buffers=2 "

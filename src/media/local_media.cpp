@@ -4,6 +4,7 @@
 #include "media/devices.h"
 #include "media/encoder_fragments.h"
 #include "media/frame_stamp.h"
+#include "media/pi_camera.h"
 #include "media/test_pattern.h"
 #include "media/tone_source.h"
 #include "media/video_chain.h"
@@ -40,6 +41,7 @@ std::vector<std::string> LocalMedia::required_elements() const {
         else
             names.push_back(video_encoder_element(cfg_));
         if (cfg_.video.kind == "v4l2") names.push_back("v4l2src");
+        if (cfg_.video.kind == "libcamera") names.push_back("libcamerasrc");  // issue 13: Pi
         if (cfg_.video.kind == "test") names.push_back("videotestsrc");
     }
     if (cfg_.audio.kind != "none") {
@@ -58,7 +60,8 @@ std::optional<SourceSpec> LocalMedia::resolve_auto(Kind k, const SourceSpec& spe
     if (spec.kind != "auto") return spec;
     bool video = k == Kind::Video;
     auto devices = capture_devices(video ? "Video/Source" : "Audio/Source");
-    auto found = auto_source(video ? "v4l2" : "alsa", devices);
+    // Issue 13 (Pi): a camera module through libcamera first, then a USB camera.
+    auto found = video ? auto_video_source(devices) : auto_source("alsa", devices);
     if (!found) {
         log::warn("--%s auto: no capture device found, sending no %s", kind_name(k), kind_name(k));
         return std::nullopt;
@@ -67,12 +70,18 @@ std::optional<SourceSpec> LocalMedia::resolve_auto(Kind k, const SourceSpec& spe
         log::info("--%s auto: using \"%s\" as the default device", kind_name(k),
                   devices.front().name.c_str());
     else
-        log::info("--%s auto: using %s", kind_name(k), found->device.c_str());
+        log::info("--%s auto: using %s:%s", kind_name(k), found->kind.c_str(),
+                  found->device.c_str());
     return found;
 }
 
 bool LocalMedia::build(std::string* error) {
     GstBin* pipeline = GST_BIN(pipeline_);
+    if (cfg_.video.kind == "libcamera")  // issue 13 (Pi): no camera is exit 4, said plainly
+        if (std::string why = check_libcamera_camera(cfg_.video.device); !why.empty()) {
+            if (error) *error = why;
+            return false;
+        }
     if (auto v = resolve_auto(Kind::Video, cfg_.video); v && v->kind != "none") {
         auto chain = build_video_chain(pipeline, cfg_, *v, error);
         if (!chain) return false;

@@ -12,8 +12,8 @@ enum class VideoCodec { VP8, VP9, H264 };
 const char* codec_name(VideoCodec c);
 
 struct SourceSpec {
-    std::string kind;    // "test", "v4l2"/"alsa", "none", "auto"
-    std::string device;  // optional device path or ALSA name
+    std::string kind;    // "test", "v4l2"/"libcamera"/"alsa", "none", "auto"
+    std::string device;  // optional device path, libcamera camera id or ALSA name
 };
 
 struct SinkSpec {
@@ -46,7 +46,9 @@ struct Options {
     int min_video_bitrate_kbps = 0;  // its floor; 0 until the options are read (then >= 16)
     std::vector<SinkSpec> sinks;
     std::optional<VideoPreset> video_chain;  // from --preset or --video-pipeline
-    std::string audio_pipeline;              // --audio-pipeline fragment; empty: built in
+    std::string
+        preset_pick_note;  // issue 13: the preset a Pi model got with --video auto, or why not
+    std::string audio_pipeline;  // --audio-pipeline fragment; empty: built in
 
     std::vector<std::string> stun{"stun:stun.l.google.com:19302", "stun:stun.services.mozilla.com"};
     std::vector<std::string> turn;  // with passwords: print only through redact_url()

@@ -37,7 +37,7 @@ async function call(server, room, codec, aArgs) {
 }
 
 const presets = readdirSync(PRESETS).filter((f) => f.endsWith('.preset')).sort().map(presetInfo);
-for (const required of ['rpi-h264', 'usb-mjpeg', 'camera-h264', 'x264-lowlatency', 'vp8-realtime'])
+for (const required of ['rpi4-camera', 'rpi5-camera', 'rpi-h264', 'usb-mjpeg', 'camera-h264', 'x264-lowlatency', 'vp8-realtime'])
   assert.ok(presets.some((p) => p.name === required), `preset ${required} exists`);
 
 const server = await startServer();

@@ -73,9 +73,11 @@ TEST(Devices, ListingsSayWhenThereIsNothing) {
 TEST(Devices, ListingsShowEveryMode) {
     rp::media::DeviceList list;
     list.video.push_back({"USB \"Cam\"", "/dev/video0",
-                          describe("image/jpeg, width=1280, height=720, framerate=30/1")});
-    list.audio.push_back(
-        {"Mic", "hw:1,0", describe("audio/x-raw, format=S16LE, rate=48000, channels=1")});
+                          describe("image/jpeg, width=1280, height=720, framerate=30/1"), "v4l2",
+                          "", ""});
+    list.audio.push_back({"Mic", "hw:1,0",
+                          describe("audio/x-raw, format=S16LE, rate=48000, channels=1"), "alsa", "",
+                          ""});
     list.hardware_h264_encoder = "/dev/video11";
     std::string text = rp::media::devices_text(list);
     EXPECT_NE(text.find("/dev/video0  \"USB \"Cam\"\""), std::string::npos) << text;
@@ -95,16 +97,18 @@ TEST(Devices, ListingsShowEveryMode) {
 
 TEST(Devices, JsonLayoutADeviceALine) {
     rp::media::DeviceList list;
-    list.video.push_back(
-        {"Cam", "/dev/video0", describe("image/jpeg, width=1280, height=720, framerate=30/1")});
-    list.video.push_back({"Other", "", {}});
+    list.video.push_back({"Cam", "/dev/video0",
+                          describe("image/jpeg, width=1280, height=720, framerate=30/1"), "", "",
+                          ""});
+    list.video.push_back({"Other", "", {}, "", "", ""});
     EXPECT_EQ(rp::media::devices_json(list),
               "{\n"
               "  \"video\": [\n"
-              "    {\"name\": \"Cam\", \"device\": \"/dev/video0\", \"formats\": [{\"media\": "
+              "    {\"name\": \"Cam\", \"device\": \"/dev/video0\", \"api\": \"\", "
+              "\"formats\": [{\"media\": "
               "\"image/jpeg\", \"format\": \"\", \"width\": \"1280\", \"height\": \"720\", "
               "\"rates\": [\"30/1\"], \"channels\": \"\"}]},\n"
-              "    {\"name\": \"Other\", \"device\": \"\", \"formats\": []}\n"
+              "    {\"name\": \"Other\", \"device\": \"\", \"api\": \"\", \"formats\": []}\n"
               "  ],\n"
               "  \"audio\": [],\n"
               "  \"hardware_h264_encoder\": null\n"
@@ -116,13 +120,13 @@ TEST(Devices, JsonLayoutADeviceALine) {
 TEST(Devices, AutoSourceIsTheFirstDeviceId) {
     using rp::media::DeviceInfo;
     EXPECT_FALSE(rp::media::auto_source("alsa", {}).has_value());
-    std::vector<DeviceInfo> audio = {{"USB Audio Device", "hw:1,0", {}},
-                                     {"HDA Intel PCH", "hw:0,0", {}}};
+    std::vector<DeviceInfo> audio = {{"USB Audio Device", "hw:1,0", {}, "alsa", "", ""},
+                                     {"HDA Intel PCH", "hw:0,0", {}, "alsa", "", ""}};
     auto a = rp::media::auto_source("alsa", audio);
     ASSERT_TRUE(a);
     EXPECT_EQ(a->kind, "alsa");
     EXPECT_EQ(a->device, "hw:1,0");
-    auto v = rp::media::auto_source("v4l2", {{"Cam With No Path", "", {}}});
+    auto v = rp::media::auto_source("v4l2", {{"Cam With No Path", "", {}, "", "", ""}});
     ASSERT_TRUE(v);
     EXPECT_EQ(v->kind, "v4l2");
     EXPECT_EQ(v->device, "");

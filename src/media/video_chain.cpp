@@ -7,6 +7,8 @@
 #include "util/gobj.h"
 #include "util/log.h"
 
+#include <algorithm>
+
 namespace rp::media {
 
 namespace {
@@ -42,10 +44,33 @@ std::string auto_encode(GstElement* source, VideoCodec codec, std::string* error
     return {};
 }
 
+// The stand-in while the camera is away: black, "camera unavailable", at the live caps.
+std::string camera_card(const std::string& caps, int height) {
+    int font = std::max(8, height / 16);
+    return "videotestsrc is-live=true pattern=black ! " + caps +
+           " ! textoverlay text=\"camera unavailable\" valignment=center halignment=center "
+           "shaded-background=false font-desc=\"Sans " +
+           std::to_string(font) + "px\" ! " + caps;
+}
+
 }  // namespace
 
+bool produces(GstElement* element, const char* caps_text) {
+    GstPtr<GstPad> pad(gst_element_get_static_pad(element, "src"));
+    CapsPtr caps(pad ? gst_pad_query_caps(pad.get(), nullptr) : nullptr);
+    CapsPtr want(gst_caps_from_string(caps_text));
+    return caps && gst_caps_can_intersect(caps.get(), want.get());
+}
+
+std::optional<FlakySpec> flaky_for(Kind k) {
+    static const std::optional<FlakySpec> spec = flaky_spec_from_env();
+    if (!spec || !(k == Kind::Video ? spec->video : spec->audio)) return std::nullopt;
+    return spec;
+}
+
 std::optional<VideoChain> build_video_chain(GstBin* pipeline, const Options& cfg,
-                                            const SourceSpec& src, std::string* error) {
+                                            const SourceSpec& src, const GuardHooks& hooks,
+                                            std::string* error) {
     VideoPreset chain = cfg.video_chain.value_or(
         VideoPreset{"", "", "", "{camera}", "{test}", "videoconvert ! {encoder}", {}});
     auto vars = video_placeholders(cfg, src);
@@ -59,10 +84,29 @@ std::optional<VideoChain> build_video_chain(GstBin* pipeline, const Options& cfg
     // gst-launch syntax cannot end a bin in caps ("... ! image/jpeg"): give it an element.
     GstPtr<GstElement> source_bin = make_bin(source + " ! identity", error);
     if (!source_bin) return std::nullopt;
-    gst_bin_add(pipeline, source_bin.get());
+    VideoChain out;
+    GstElement* upstream = source_bin.get();
     std::string encode_text = chain.encode;
+    if (produces(source_bin.get(), "video/x-raw")) {
+        // Raw video: the source may come and go behind a selector (media/source_guard.h).
+        std::string caps = "video/x-raw,format=I420,width=" + std::to_string(cfg.width) +
+                           ",height=" + std::to_string(cfg.height) +
+                           ",framerate=" + std::to_string(cfg.fps) + "/1,pixel-aspect-ratio=1/1";
+        SourceGuard::Setup setup{Kind::Video,
+                                 source + " ! videoconvert ! videoscale ! videorate ! " + caps,
+                                 camera_card(caps, cfg.height),
+                                 flaky_for(Kind::Video),
+                                 hooks.on_open,
+                                 hooks.on_recovered};
+        out.guard = SourceGuard::build(pipeline, std::move(setup), error);
+        if (!out.guard) return std::nullopt;
+        upstream = out.guard->output();
+        if (encode_text == "{auto}") encode_text = "videoconvert ! {encoder}";
+    } else {
+        gst_bin_add(pipeline, source_bin.get());
+    }
     if (encode_text == "{auto}") {
-        encode_text = auto_encode(source_bin.get(), cfg.codec, error);
+        encode_text = auto_encode(upstream, cfg.codec, error);
         if (encode_text.empty()) return std::nullopt;
     }
     if (!expand(encode_text, vars, encode, &why)) {
@@ -81,7 +125,7 @@ std::optional<VideoChain> build_video_chain(GstBin* pipeline, const Options& cfg
     if (!tee) return std::nullopt;
     g_object_set(tee.get(), "allow-not-linked", TRUE, nullptr);
     gst_bin_add_many(pipeline, bin.get(), tee.get(), nullptr);
-    if (!gst_element_link(source_bin.get(), bin.get())) {
+    if (!gst_element_link(upstream, bin.get())) {
         if (error) *error = what + ": its source does not link to its encoder (caps differ)";
         return std::nullopt;
     }
@@ -90,7 +134,6 @@ std::optional<VideoChain> build_video_chain(GstBin* pipeline, const Options& cfg
         return std::nullopt;
     }
     // Our references go with this scope; the pipeline (and the bins in it) hold theirs.
-    VideoChain out;
     out.tee = tee.get();
     GstPtr<GstElement> venc(gst_bin_get_by_name(GST_BIN(bin.get()), "venc"));
     out.encoder = venc ? venc.get() : bin.get();
@@ -98,8 +141,10 @@ std::optional<VideoChain> build_video_chain(GstBin* pipeline, const Options& cfg
     out.encode_bin = bin.get();
     GstPtr<GstElement> vraw(gst_bin_get_by_name(GST_BIN(bin.get()), "vraw"));
     out.raw_tee = vraw.get();
-    GstPtr<GstElement> vtest(gst_bin_get_by_name(GST_BIN(source_bin.get()), "vtest"));
-    out.test_source = vtest.get();
+    if (!out.guard) {
+        GstPtr<GstElement> vtest(gst_bin_get_by_name(GST_BIN(source_bin.get()), "vtest"));
+        out.test_source = vtest.get();
+    }
     return out;
 }
 

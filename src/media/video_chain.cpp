@@ -7,8 +7,6 @@
 #include "util/gobj.h"
 #include "util/log.h"
 
-#include <algorithm>
-
 namespace rp::media {
 
 namespace {
@@ -44,16 +42,15 @@ std::string auto_encode(GstElement* source, VideoCodec codec, std::string* error
     return {};
 }
 
-// The stand-in while the camera is away: black, "camera unavailable", at the live caps.
-std::string camera_card(const std::string& caps, int height) {
-    int font = std::max(8, height / 16);
+}  // namespace
+
+std::string camera_card(const std::string& caps) {
+    // textoverlay scales its font with the picture (auto-resize: sizes are for 640 wide).
     return "videotestsrc is-live=true pattern=black ! " + caps +
            " ! textoverlay text=\"camera unavailable\" valignment=center halignment=center "
-           "shaded-background=false font-desc=\"Sans " +
-           std::to_string(font) + "px\" ! " + caps;
+           "font-desc=\"Sans Bold 24\" ! " +
+           caps;
 }
-
-}  // namespace
 
 bool produces(GstElement* element, const char* caps_text) {
     GstPtr<GstPad> pad(gst_element_get_static_pad(element, "src"));
@@ -92,12 +89,10 @@ std::optional<VideoChain> build_video_chain(GstBin* pipeline, const Options& cfg
         std::string caps = "video/x-raw,format=I420,width=" + std::to_string(cfg.width) +
                            ",height=" + std::to_string(cfg.height) +
                            ",framerate=" + std::to_string(cfg.fps) + "/1,pixel-aspect-ratio=1/1";
-        SourceGuard::Setup setup{Kind::Video,
-                                 source + " ! videoconvert ! videoscale ! videorate ! " + caps,
-                                 camera_card(caps, cfg.height),
-                                 flaky_for(Kind::Video),
-                                 hooks.on_open,
-                                 hooks.on_recovered};
+        SourceGuard::Setup setup{
+            Kind::Video,       source + " ! videoconvert ! videoscale ! videorate ! " + caps,
+            camera_card(caps), flaky_for(Kind::Video),
+            hooks.on_open,     hooks.on_recovered};
         out.guard = SourceGuard::build(pipeline, std::move(setup), error);
         if (!out.guard) return std::nullopt;
         upstream = out.guard->output();

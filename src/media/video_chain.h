@@ -34,6 +34,10 @@ struct GuardHooks {
     std::function<void()> on_recovered;
 };
 
+// The stand-in while the camera is away: black, "camera unavailable", at `caps` (raw video),
+// as gst-launch text.
+std::string camera_card(const std::string& caps);
+
 // `element`'s src pad can produce caps_text.
 bool produces(GstElement* element, const char* caps_text);
 // The ROOMPEER_TEST_FLAKY_SOURCE fault for kind `k`, when the environment asks for one.

@@ -1,9 +1,17 @@
 // The pure parts of capture-loss recovery: the reopen schedule and the test fault's spec.
+#include "media/source_guard.h"
 #include "media/flaky_source.h"
+#include "media/video_chain.h"
+#include "util/gobj.h"
 #include "util/retry_backoff.h"
+
+#include <gst/gst.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <mutex>
 #include <vector>
 
 namespace rp {
@@ -63,6 +71,114 @@ TEST(FlakySpec, RejectsNonsenseWithAReason) {
     EXPECT_NE(why.find("colour"), std::string::npos);
     EXPECT_FALSE(media::parse_flaky_spec("mode=sometimes", &why));
     EXPECT_FALSE(media::parse_flaky_spec("times", &why));
+}
+
+}  // namespace
+
+// ---- SourceGuard in a running pipeline ----------------------------------------------------------
+
+namespace {
+
+struct Frame {
+    GstClockTime pts;
+    int mean;  // luma, 0..255
+    int max;
+};
+
+struct Seen {
+    std::mutex mutex;
+    std::vector<Frame> frames;
+};
+
+GstPadProbeReturn record(GstPad*, GstPadProbeInfo* info, gpointer p) {
+    auto* seen = static_cast<Seen*>(p);
+    GstBuffer* buf = GST_PAD_PROBE_INFO_BUFFER(info);
+    GstMapInfo map;
+    if (!gst_buffer_map(buf, &map, GST_MAP_READ)) return GST_PAD_PROBE_OK;
+    long sum = 0;
+    int max = 0;
+    const size_t luma = 160 * 120;  // I420: the Y plane first, stride 160
+    for (size_t i = 0; i < luma && i < map.size; ++i) {
+        sum += map.data[i];
+        max = std::max<int>(max, map.data[i]);
+    }
+    gst_buffer_unmap(buf, &map);
+    std::lock_guard<std::mutex> lock(seen->mutex);
+    seen->frames.push_back({GST_BUFFER_PTS(buf), static_cast<int>(sum / long(luma)), max});
+    return GST_PAD_PROBE_OK;
+}
+
+class SourceGuardTest : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() { gst_init(nullptr, nullptr); }
+};
+
+// A white live source fails after 20 frames and is down for 1.5 s: the output goes white ->
+// the dark "camera unavailable" card (with its bright text) -> white, with timestamps that
+// only go forward, and one restart counted.
+TEST_F(SourceGuardTest, CardWhileDownThenLiveAgainWithMonotonicTimestamps) {
+    const std::string caps =
+        "video/x-raw,format=I420,width=160,height=120,framerate=30/1,pixel-aspect-ratio=1/1";
+    PipelinePtr pipeline(gst_pipeline_new(nullptr));
+    media::FlakySpec flaky;
+    flaky.fail_after = 20;
+    flaky.down_ms = 1500;
+    int recovered = 0;
+    media::SourceGuard::Setup setup{media::Kind::Video,
+                                    "videotestsrc is-live=true pattern=white ! " + caps,
+                                    media::camera_card(caps),
+                                    flaky,
+                                    {},
+                                    [&] { ++recovered; }};
+    std::string error;
+    auto guard = media::SourceGuard::build(GST_BIN(pipeline.get()), std::move(setup), &error);
+    ASSERT_TRUE(guard) << error;
+    GstPtr<GstElement> sink = make_element("fakesink");
+    ASSERT_TRUE(sink);
+    g_object_set(sink.get(), "sync", FALSE, nullptr);
+    gst_bin_add(GST_BIN(pipeline.get()), sink.get());
+    ASSERT_TRUE(gst_element_link(guard->output(), sink.get()));
+    Seen seen;
+    GstPtr<GstPad> in(gst_element_get_static_pad(sink.get(), "sink"));
+    gst_pad_add_probe(in.get(), GST_PAD_PROBE_TYPE_BUFFER, record, &seen, nullptr);
+    ASSERT_NE(gst_element_set_state(pipeline.get(), GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+
+    GstPtr<GstBus> bus(gst_pipeline_get_bus(GST_PIPELINE(pipeline.get())));
+    auto white_after_restart = [&] {
+        std::lock_guard<std::mutex> lock(seen.mutex);
+        int n = 0;
+        for (auto it = seen.frames.rbegin(); it != seen.frames.rend() && it->mean > 200; ++it) ++n;
+        return guard->restarts() == 1 && n >= 15;
+    };
+    gint64 until = g_get_monotonic_time() + 15 * G_USEC_PER_SEC;
+    while (!white_after_restart() && g_get_monotonic_time() < until) {
+        g_main_context_iteration(nullptr, FALSE);
+        if (GstMessage* m = gst_bus_pop_filtered(bus.get(), GST_MESSAGE_ERROR)) {
+            MessagePtr owner(m);
+            EXPECT_EQ(guard->on_error(GST_MESSAGE_SRC(m), "test"),
+                      media::SourceGuard::Verdict::Handled);
+        }
+    }
+    gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+    ASSERT_TRUE(white_after_restart());
+    EXPECT_EQ(recovered, 1);
+    // The phases, in order.
+    std::vector<Frame> frames = seen.frames;
+    size_t i = 0, white1 = 0, card = 0, card_text = 0, white2 = 0;
+    for (; i < frames.size() && frames[i].mean > 200; ++i) ++white1;
+    for (; i < frames.size() && frames[i].mean < 60; ++i) {
+        ++card;
+        if (frames[i].max > 150) ++card_text;
+    }
+    for (; i < frames.size() && frames[i].mean > 200; ++i) ++white2;
+    EXPECT_EQ(i, frames.size()) << "white, card, white: nothing else";
+    EXPECT_EQ(white1, 20u);
+    EXPECT_GE(card, 30u) << "1.5 s down, the first retry after 1 s fails: ~2 s of card";
+    EXPECT_EQ(card_text, card) << "every card frame carries its text";
+    EXPECT_GE(white2, 15u);
+    for (size_t k = 1; k < frames.size(); ++k)
+        ASSERT_GT(frames[k].pts, frames[k - 1].pts) << "frame " << k << " of " << frames.size();
+    std::printf("white %zu, card %zu, white again %zu frames\n", white1, card, white2);
 }
 
 }  // namespace

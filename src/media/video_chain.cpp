@@ -52,6 +52,31 @@ std::string camera_card(const std::string& caps) {
            caps;
 }
 
+// The caps the live source and the card share: the source's own size and rate when it fixes
+// them (a --video-pipeline at a size of its own), else --video-size and --fps; I420.
+std::string live_caps(GstElement* source, const Options& cfg) {
+    int width = cfg.width, height = cfg.height, num = cfg.fps, den = 1;
+    GstPtr<GstPad> pad(gst_element_get_static_pad(source, "src"));
+    CapsPtr caps(pad ? gst_pad_query_caps(pad.get(), nullptr) : nullptr);
+    CapsPtr raw(gst_caps_from_string("video/x-raw"));
+    CapsPtr ours(caps ? gst_caps_intersect(caps.get(), raw.get()) : nullptr);
+    if (ours && !gst_caps_is_empty(ours.get())) {
+        const GstStructure* s = gst_caps_get_structure(ours.get(), 0);
+        int w = 0, h = 0, n = 0, d = 0;
+        if (gst_structure_get_int(s, "width", &w) && gst_structure_get_int(s, "height", &h)) {
+            width = w;
+            height = h;
+        }
+        if (gst_structure_get_fraction(s, "framerate", &n, &d) && n > 0 && d > 0) {
+            num = n;
+            den = d;
+        }
+    }
+    return "video/x-raw,format=I420,width=" + std::to_string(width) +
+           ",height=" + std::to_string(height) + ",framerate=" + std::to_string(num) + "/" +
+           std::to_string(den) + ",pixel-aspect-ratio=1/1";
+}
+
 bool produces(GstElement* element, const char* caps_text) {
     GstPtr<GstPad> pad(gst_element_get_static_pad(element, "src"));
     CapsPtr caps(pad ? gst_pad_query_caps(pad.get(), nullptr) : nullptr);
@@ -86,9 +111,7 @@ std::optional<VideoChain> build_video_chain(GstBin* pipeline, const Options& cfg
     std::string encode_text = chain.encode;
     if (produces(source_bin.get(), "video/x-raw")) {
         // Raw video: the source may come and go behind a selector (media/source_guard.h).
-        std::string caps = "video/x-raw,format=I420,width=" + std::to_string(cfg.width) +
-                           ",height=" + std::to_string(cfg.height) +
-                           ",framerate=" + std::to_string(cfg.fps) + "/1,pixel-aspect-ratio=1/1";
+        std::string caps = live_caps(source_bin.get(), cfg);
         SourceGuard::Setup setup{
             Kind::Video,       source + " ! videoconvert ! videoscale ! videorate ! " + caps,
             camera_card(caps), flaky_for(Kind::Video),

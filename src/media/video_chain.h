@@ -38,6 +38,9 @@ struct GuardHooks {
 // as gst-launch text.
 std::string camera_card(const std::string& caps);
 
+// The raw caps a guarded live source and its card share (see video_chain.cpp).
+std::string live_caps(GstElement* source, const Options& cfg);
+
 // `element`'s src pad can produce caps_text.
 bool produces(GstElement* element, const char* caps_text);
 // The ROOMPEER_TEST_FLAKY_SOURCE fault for kind `k`, when the environment asks for one.

@@ -1,6 +1,7 @@
 // The pure parts of capture-loss recovery: the reopen schedule and the test fault's spec.
 #include "media/source_guard.h"
 #include "media/flaky_source.h"
+#include "media/pipeline_parts.h"
 #include "media/video_chain.h"
 #include "util/gobj.h"
 #include "util/retry_backoff.h"
@@ -112,6 +113,23 @@ class SourceGuardTest : public ::testing::Test {
   protected:
     static void SetUpTestSuite() { gst_init(nullptr, nullptr); }
 };
+
+TEST_F(SourceGuardTest, SharedCapsKeepTheSourcesOwnSizeElseTheOptions) {
+    media::Options cfg;
+    cfg.width = 640;
+    cfg.height = 480;
+    cfg.fps = 30;
+    std::string error;
+    GstPtr<GstElement> own = media::make_bin(
+        "videotestsrc ! video/x-raw,width=320,height=240,framerate=15/1 ! identity", &error);
+    ASSERT_TRUE(own) << error;
+    EXPECT_EQ(media::live_caps(own.get(), cfg),
+              "video/x-raw,format=I420,width=320,height=240,framerate=15/1,pixel-aspect-ratio=1/1");
+    GstPtr<GstElement> any = media::make_bin("videotestsrc ! identity", &error);
+    ASSERT_TRUE(any) << error;
+    EXPECT_EQ(media::live_caps(any.get(), cfg),
+              "video/x-raw,format=I420,width=640,height=480,framerate=30/1,pixel-aspect-ratio=1/1");
+}
 
 // A white live source fails after 20 frames and is down for 1.5 s: the output goes white ->
 // the dark "camera unavailable" card (with its bright text) -> white, with timestamps that

@@ -35,7 +35,10 @@ std::unique_ptr<SourceGuard> SourceGuard::build(GstBin* pipeline, Setup setup, s
     // A stand-in takes no input: a textoverlay's text pad, ghosted, would wait for text.
     if (GstPtr<GstPad> in{gst_element_get_static_pad(card.get(), "sink")})
         gst_element_remove_pad(card.get(), in.get());
+    // The card idles (NULL) while the source is live: no CPU spent on a picture nobody sees.
+    gst_element_set_locked_state(card.get(), TRUE);
     gst_bin_add_many(pipeline, selector.get(), card.get(), nullptr);
+    g->card_ = card.get();
     g->selector_ = selector.get();  // the pipeline holds it now
     g->card_pad_ =
         RequestPad(g->selector_, gst_element_request_pad_simple(g->selector_, "sink_%u"));
@@ -97,6 +100,11 @@ bool SourceGuard::open(std::string* error) {
 }
 
 void SourceGuard::retire() {
+    if (gst_element_is_locked_state(card_)) {
+        gst_element_set_locked_state(card_, FALSE);
+        if (!gst_element_sync_state_with_parent(card_))
+            log::warn("%s: the stand-in does not start", kind_name(setup_.kind));
+    }
     g_object_set(selector_, "active-pad", card_pad_.get(), nullptr);
     live_.reset();  // to NULL: its streaming thread has stopped when this returns
     live_pad_.reset();
@@ -161,6 +169,10 @@ void SourceGuard::retry() {
 
 void SourceGuard::went_live() {
     g_object_set(selector_, "active-pad", live_pad_.get(), nullptr);
+    if (!gst_element_is_locked_state(card_)) {  // idle again
+        gst_element_set_locked_state(card_, TRUE);
+        gst_element_set_state(card_, GST_STATE_NULL);
+    }
     bool restart = state_ == State::Trying;
     state_ = State::Live;
     last_frame_at_us_ = g_get_monotonic_time();

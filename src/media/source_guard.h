@@ -9,7 +9,8 @@
 // and webrtcbin never see a change. When the live source fails (a bus error from inside its
 // bin, or no buffer for 3 s) the selector switches to the card, the bin is dropped, and a new
 // one is tried after 1 s, doubling to 30 s; its first buffer switches back and forces a
-// keyframe. Every state change happens on the main loop; the streaming thread only counts.
+// keyframe. The card runs only while it is shown. Every state change happens on the main loop; the
+// streaming thread only counts.
 #pragma once
 
 #include "media/codecs.h"
@@ -74,6 +75,7 @@ class SourceGuard {
     GstBin* pipeline_;  // borrowed: it owns the selector and the card, and outlives us
     Setup setup_;
     GstElement* selector_ = nullptr;
+    GstElement* card_ = nullptr;  // borrowed: the pipeline owns it
     RequestPad card_pad_;
     BinElement live_;
     RequestPad live_pad_;

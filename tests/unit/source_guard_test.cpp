@@ -131,16 +131,17 @@ TEST_F(SourceGuardTest, SharedCapsKeepTheSourcesOwnSizeElseTheOptions) {
               "video/x-raw,format=I420,width=640,height=480,framerate=30/1,pixel-aspect-ratio=1/1");
 }
 
-// A white live source fails after 20 frames and is down for 1.5 s: the output goes white ->
-// the dark "camera unavailable" card (with its bright text) -> white, with timestamps that
-// only go forward, and one restart counted.
-TEST_F(SourceGuardTest, CardWhileDownThenLiveAgainWithMonotonicTimestamps) {
+// A white live source fails after 20 frames and is down for 1.5 s, twice: the output goes
+// white -> the dark "camera unavailable" card (with its bright text) -> white, twice, with
+// timestamps that only go forward (the card stops and starts again), two restarts counted.
+TEST_F(SourceGuardTest, CardWhileDownThenLiveAgainTwiceWithMonotonicTimestamps) {
     const std::string caps =
         "video/x-raw,format=I420,width=160,height=120,framerate=30/1,pixel-aspect-ratio=1/1";
     PipelinePtr pipeline(gst_pipeline_new(nullptr));
     media::FlakySpec flaky;
     flaky.fail_after = 20;
     flaky.down_ms = 1500;
+    flaky.times = 2;
     int recovered = 0;
     media::SourceGuard::Setup setup{media::Kind::Video,
                                     "videotestsrc is-live=true pattern=white ! " + caps,
@@ -166,9 +167,9 @@ TEST_F(SourceGuardTest, CardWhileDownThenLiveAgainWithMonotonicTimestamps) {
         std::lock_guard<std::mutex> lock(seen.mutex);
         int n = 0;
         for (auto it = seen.frames.rbegin(); it != seen.frames.rend() && it->mean > 200; ++it) ++n;
-        return guard->restarts() == 1 && n >= 15;
+        return guard->restarts() == 2 && n >= 15;
     };
-    gint64 until = g_get_monotonic_time() + 15 * G_USEC_PER_SEC;
+    gint64 until = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
     while (!white_after_restart() && g_get_monotonic_time() < until) {
         g_main_context_iteration(nullptr, FALSE);
         if (GstMessage* m = gst_bus_pop_filtered(bus.get(), GST_MESSAGE_ERROR)) {
@@ -179,24 +180,36 @@ TEST_F(SourceGuardTest, CardWhileDownThenLiveAgainWithMonotonicTimestamps) {
     }
     gst_element_set_state(pipeline.get(), GST_STATE_NULL);
     ASSERT_TRUE(white_after_restart());
-    EXPECT_EQ(recovered, 1);
-    // The phases, in order.
+    EXPECT_EQ(recovered, 2);
+    // The phases, in order: white, card, white, card, white.
     std::vector<Frame> frames = seen.frames;
-    size_t i = 0, white1 = 0, card = 0, card_text = 0, white2 = 0;
-    for (; i < frames.size() && frames[i].mean > 200; ++i) ++white1;
-    for (; i < frames.size() && frames[i].mean < 60; ++i) {
-        ++card;
-        if (frames[i].max > 150) ++card_text;
+    size_t i = 0;
+    std::vector<size_t> phases;
+    for (int phase = 0; phase < 5; ++phase) {
+        size_t n = 0;
+        bool card = phase % 2 == 1;
+        for (; i < frames.size() && (card ? frames[i].mean < 60 : frames[i].mean > 200); ++i) {
+            ++n;
+            // The card carries its text: bright pixels on black.
+            if (card) {
+                EXPECT_GT(frames[i].max, 150) << "card frame " << i;
+            }
+        }
+        phases.push_back(n);
     }
-    for (; i < frames.size() && frames[i].mean > 200; ++i) ++white2;
-    EXPECT_EQ(i, frames.size()) << "white, card, white: nothing else";
-    EXPECT_EQ(white1, 20u);
-    EXPECT_GE(card, 30u) << "1.5 s down, the first retry after 1 s fails: ~2 s of card";
-    EXPECT_EQ(card_text, card) << "every card frame carries its text";
-    EXPECT_GE(white2, 15u);
+    EXPECT_EQ(i, frames.size()) << "white, card, white, card, white: nothing else";
+    EXPECT_EQ(phases[0], 20u);
+    // A reopened source's first frames go by until the main loop (every 250 ms) switches.
+    EXPECT_GE(phases[2], 10u);
+    EXPECT_LE(phases[2], 20u);
+    // 1.5 s down, the first retry after 1 s fails, the second 2 s later: about 3 s of card.
+    EXPECT_GE(phases[1], 30u);
+    EXPECT_GE(phases[3], 30u);
+    EXPECT_GE(phases[4], 15u);
     for (size_t k = 1; k < frames.size(); ++k)
         ASSERT_GT(frames[k].pts, frames[k - 1].pts) << "frame " << k << " of " << frames.size();
-    std::printf("white %zu, card %zu, white again %zu frames\n", white1, card, white2);
+    std::printf("frames: white %zu, card %zu, white %zu, card %zu, white %zu\n", phases[0],
+                phases[1], phases[2], phases[3], phases[4]);
 }
 
 }  // namespace

@@ -45,6 +45,11 @@ std::string auto_encode(GstElement* source, VideoCodec codec, std::string* error
 }  // namespace
 
 std::string camera_card(const std::string& caps) {
+    // textoverlay (gstreamer1.0-x) is not needed for a headless node: black without it.
+    if (GstPluginFeature* f = gst_registry_lookup_feature(gst_registry_get(), "textoverlay"))
+        gst_object_unref(f);
+    else
+        return "videotestsrc is-live=true pattern=black ! " + caps;
     // textoverlay scales its font with the picture (auto-resize: sizes are for 640 wide).
     return "videotestsrc is-live=true pattern=black ! " + caps +
            " ! textoverlay text=\"camera unavailable\" valignment=center halignment=center "

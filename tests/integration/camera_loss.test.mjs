@@ -41,7 +41,11 @@ try {
   // At once: the two outages overlap.
   await Promise.all([check(a, b, /video: camera lost \([^)]*test: the flaky source failed\)/),
     check(b, a, /video: camera lost \(no data for 3 s\)/)]);
-  await a.waitForLog(/audio: microphone back after [\d.]+ s/, 20000);
+  // The microphone came back too (it failed 3 s in), and Bob hears Alice after it.
+  await a.waitForLog(/audio: microphone back after [\d.]+ s \(source restart 1\)/, 20000);
+  const heard = b.stats().peers[0].audio_buffers_decoded;
+  await b.waitForStats((s) => connected(s) && s.peers[0].audio_buffers_decoded >= heard + 100,
+    { what: "Alice's audio after her microphone's restart" });
   // One retry line per attempt, at the backoff's pace: the first reopen (1 s) failed.
   await a.waitForLog(/video: reopening the camera failed \(test source still down\); next try in 2 s/, 1000);
 

@@ -131,6 +131,30 @@ TEST_F(SourceGuardTest, SharedCapsKeepTheSourcesOwnSizeElseTheOptions) {
               "video/x-raw,format=I420,width=640,height=480,framerate=30/1,pixel-aspect-ratio=1/1");
 }
 
+// A source that fails before its first frame is the user's mistake (a wrong device: exit 4),
+// not an outage; an error from anything else is not the guard's.
+TEST_F(SourceGuardTest, ErrorBeforeTheFirstFrameIsFatalOthersAreNotOurs) {
+    const std::string caps = "video/x-raw,format=I420,width=160,height=120,framerate=30/1";
+    PipelinePtr pipeline(gst_pipeline_new(nullptr));
+    GstElement* live = nullptr;
+    media::SourceGuard::Setup setup{media::Kind::Video,
+                                    "videotestsrc is-live=true ! " + caps,
+                                    media::camera_card(caps),
+                                    {},
+                                    [&](GstElement* bin) { live = bin; },
+                                    {}};
+    std::string error;
+    auto guard = media::SourceGuard::build(GST_BIN(pipeline.get()), std::move(setup), &error);
+    ASSERT_TRUE(guard) << error;
+    ASSERT_TRUE(live);
+    GstPtr<GstElement> stranger = make_element("fakesink");
+    EXPECT_EQ(guard->on_error(GST_OBJECT(stranger.get()), "x"),
+              media::SourceGuard::Verdict::NotOurs);
+    EXPECT_EQ(guard->on_error(GST_OBJECT(live), "no such device"),
+              media::SourceGuard::Verdict::Fatal);
+    EXPECT_EQ(guard->restarts(), 0u);
+}
+
 // A white live source fails after 20 frames and is down for 1.5 s, twice: the output goes
 // white -> the dark "camera unavailable" card (with its bright text) -> white, twice, with
 // timestamps that only go forward (the card stops and starts again), two restarts counted.

@@ -115,6 +115,7 @@ StatsMonitor::Sources App::monitor_sources() {
                   : room_.joined() ? RoomState::Joined
                                    : RoomState::Connecting;
         s.members = static_cast<int>(room_.member_count());
+        s.source_restarts = local_.source_restarts();
         return s;
     };
     src.calls = [this](std::function<void(std::vector<PeerStats>)> done) {
@@ -272,6 +273,7 @@ int App::finish() {
     run.server = connection_.server();
     run.peers = sessions_.records();
     run.errors = run_errors_;
+    run.source_restarts = local_.source_restarts();
     // The checks, --expect, the summary lines and --junit.
     auto failures = quality_.judge(run);
     // report_json masks the fields that may hold a secret (the server URL, error texts).

@@ -5,7 +5,7 @@
 
 namespace rp::app {
 
-BusWatch::BusWatch(GstElement* pipeline, const media::LocalMedia& local,
+BusWatch::BusWatch(GstElement* pipeline, media::LocalMedia& local,
                    std::function<void(const std::string&)> local_failure)
     : pipeline_(pipeline), local_(local), local_failure_(std::move(local_failure)) {
     GstPtr<GstBus> bus(gst_pipeline_get_bus(GST_PIPELINE(pipeline_)));
@@ -54,7 +54,18 @@ bool BusWatch::on_message(GstMessage* msg) {
             GCharPtr d(dbg);
             std::string src = GST_OBJECT_NAME(GST_MESSAGE_SRC(msg));
             log::debug("GStreamer error details: %s", dbg ? dbg : "");
-            if (is_local_element(GST_MESSAGE_SRC(msg)))
+            std::string why = err ? err->message : "?";
+            auto capture = local_.on_capture_error(GST_MESSAGE_SRC(msg), src + ": " + why);
+            if (capture == media::LocalMedia::CaptureError::Handled) break;  // being reopened
+            if (capture == media::LocalMedia::CaptureError::NotOurs &&
+                !gst_object_has_as_ancestor(GST_MESSAGE_SRC(msg), GST_OBJECT(pipeline_))) {
+                // A capture bin already dropped after its first error: its later ones.
+                log::debug("error from %s, no longer in the pipeline: %s", src.c_str(),
+                           why.c_str());
+                break;
+            }
+            if (capture == media::LocalMedia::CaptureError::Fatal ||
+                is_local_element(GST_MESSAGE_SRC(msg)))
                 local_failure_("local capture failed in " + src + ": " +
                                (err ? err->message : "?") +
                                " (check the device with --video/--audio, or use 'test')");

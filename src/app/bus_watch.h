@@ -1,4 +1,5 @@
-// The pipeline's bus, watched on the main loop: a failure of our own capture ends the run, a
+// The pipeline's bus, watched on the main loop: a capture source that fails after it ran is
+// reopened (media/source_guard.h); any other failure of our own capture ends the run, a
 // failure inside one member's call is that member's problem, latency and clock changes are
 // handled here, routine messages are logged at -v.
 #pragma once
@@ -17,7 +18,7 @@ namespace rp::app {
 class BusWatch {
   public:
     // `local_failure` runs on the main loop when our own capture or encoder fails.
-    BusWatch(GstElement* pipeline, const media::LocalMedia& local,
+    BusWatch(GstElement* pipeline, media::LocalMedia& local,
              std::function<void(const std::string& why)> local_failure);
     ~BusWatch() = default;
     BusWatch(const BusWatch&) = delete;
@@ -31,7 +32,7 @@ class BusWatch {
     bool is_local_element(GstObject* obj) const;
 
     GstElement* pipeline_;  // borrowed: its owner outlives this watch
-    const media::LocalMedia& local_;
+    media::LocalMedia& local_;
     std::function<void(const std::string&)> local_failure_;
     SourceId watch_;
 };

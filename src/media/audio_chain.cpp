@@ -3,14 +3,24 @@
 #include "media/pipeline_parts.h"
 #include "media/preset.h"
 #include "media/tone_source.h"
+#include "media/video_chain.h"
 #include "util/gobj.h"
 
 namespace rp::media {
 
-GstElement* build_audio_chain(GstBin* pipeline, const Options& cfg, const SourceSpec& src,
-                              std::string* error) {
+namespace {
+
+// What the encoder takes, from the live source and from the card alike.
+constexpr const char* kRawCaps =
+    "audio/x-raw,format=S16LE,rate=48000,channels=2,layout=interleaved";
+
+}  // namespace
+
+std::optional<AudioChain> build_audio_chain(GstBin* pipeline, const Options& cfg,
+                                            const SourceSpec& src, const GuardHooks& hooks,
+                                            std::string* error) {
+    const std::string convert = std::string("audioconvert ! audioresample ! ") + kRawCaps;
     const std::string encode =
-        "audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 ! "
         "queue max-size-time=100000000 leaky=downstream ! opusenc bitrate=48000 frame-size=20";
     const std::string device = pipeline_property("device", src.device);
     std::string source = src.kind == "test"
@@ -19,41 +29,53 @@ GstElement* build_audio_chain(GstBin* pipeline, const Options& cfg, const Source
                                    "audio/x-raw,format=S16LE,channels=1,rate=" +
                                    std::to_string(kToneRate)
                              : "alsasrc" + (device.empty() ? std::string() : " " + device);
-    std::string desc = source + " ! " + encode;
+    bool raw = true;
     if (!cfg.audio_pipeline.empty()) {
         std::string why;
         if (!expand(cfg.audio_pipeline, {{"device", device}}, source, &why)) {
             if (error) *error = "--audio-pipeline: " + why;
-            return nullptr;
+            return std::nullopt;
         }
         // Raw audio is encoded here; Opus from the fragment goes out as it is.
         GstPtr<GstElement> probe = make_bin(source + " ! identity", error);
-        if (!probe) return nullptr;
-        GstPtr<GstPad> pad(gst_element_get_static_pad(probe.get(), "src"));
-        CapsPtr caps(pad ? gst_pad_query_caps(pad.get(), nullptr) : nullptr);
-        CapsPtr raw(gst_caps_from_string("audio/x-raw")),
-            opus(gst_caps_from_string("audio/x-opus"));
+        if (!probe) return std::nullopt;
         source += " ! identity";
-        if (caps && gst_caps_can_intersect(caps.get(), raw.get())) {
-            desc = source + " ! " + encode;
-        } else if (caps && gst_caps_can_intersect(caps.get(), opus.get())) {
-            desc = source + " ! opusparse";
-        } else {
+        raw = produces(probe.get(), "audio/x-raw");
+        if (!raw && !produces(probe.get(), "audio/x-opus")) {
             if (error) *error = "--audio-pipeline ends in neither raw audio nor Opus";
-            return nullptr;
+            return std::nullopt;
         }
     }
-    GstPtr<GstElement> bin = make_bin(desc, error);
-    if (!bin) return nullptr;
+    AudioChain out;
+    GstPtr<GstElement> bin = make_bin(raw ? encode : source + " ! opusparse", error);
+    if (!bin) return std::nullopt;
     GstPtr<GstElement> tee = make_element("tee", "audio_tee", error);
-    if (!tee) return nullptr;
+    if (!tee) return std::nullopt;
     g_object_set(tee.get(), "allow-not-linked", TRUE, nullptr);
     gst_bin_add_many(pipeline, bin.get(), tee.get(), nullptr);
+    if (raw) {
+        // Raw audio: the microphone may go away and come back, silence meanwhile.
+        SourceGuard::Setup setup{Kind::Audio,
+                                 source + " ! " + convert,
+                                 std::string("audiotestsrc is-live=true wave=silence "
+                                             "samplesperbuffer=960 ! ") +
+                                     kRawCaps,
+                                 flaky_for(Kind::Audio),
+                                 hooks.on_open,
+                                 hooks.on_recovered};
+        out.guard = SourceGuard::build(pipeline, std::move(setup), error);
+        if (!out.guard) return std::nullopt;
+        if (!gst_element_link(out.guard->output(), bin.get())) {
+            if (error) *error = "cannot link the audio source to its encoder";
+            return std::nullopt;
+        }
+    }
     if (!gst_element_link(bin.get(), tee.get())) {
         if (error) *error = "cannot link the audio encoder to its tee";
-        return nullptr;
+        return std::nullopt;
     }
-    return tee.get();  // the pipeline holds it now
+    out.tee = tee.get();  // the pipeline holds it now
+    return out;
 }
 
 }  // namespace rp::media

@@ -83,10 +83,13 @@ bool LocalMedia::build(std::string* error) {
             return false;
         }
     if (auto v = resolve_auto(Kind::Video, cfg_.video); v && v->kind != "none") {
-        auto chain = build_video_chain(pipeline, cfg_, *v, error);
+        GuardHooks hooks{[this](GstElement* live) { on_video_open(live); },
+                         [this] { request_keyframe(); }};
+        auto chain = build_video_chain(pipeline, cfg_, *v, hooks, error);
         if (!chain) return false;
         video_tee_ = chain->tee;
         video_encoder_ = chain->encoder;
+        video_guard_ = std::move(chain->guard);
         target_fps_ = cfg_.fps;
         full_kbps_ = cfg_.video_bitrate_kbps;
         if (chain->named_encoder) {
@@ -97,19 +100,63 @@ bool LocalMedia::build(std::string* error) {
         if (chain->raw_tee && video_encoder_element(cfg_) != "v4l2h264enc")
             low_ =
                 std::make_unique<LowEncoding>(pipeline_, chain->encode_bin, chain->raw_tee, cfg_);
-        if (cfg_.latency_probe && chain->test_source) {
-            GstPtr<GstPad> pad(gst_element_get_static_pad(chain->test_source, "src"));
-            gst_pad_add_probe(pad.get(), GST_PAD_PROBE_TYPE_BUFFER, &LocalMedia::stamp_frame, this,
-                              nullptr);
-        }
+        if (chain->test_source) stamp_frames_of(chain->test_source);
         add_counters(video_encoder_, video_tee_);
     }
     if (auto a = resolve_auto(Kind::Audio, cfg_.audio); a && a->kind != "none") {
-        audio_tee_ = build_audio_chain(pipeline, cfg_, *a, error);
-        if (!audio_tee_) return false;
-        tone_ = ToneSource::attach(pipeline_, static_cast<std::uint16_t>(sender_tag_.load()));
+        // The test tone lives in the live bin: a new bin gets a new tone probe.
+        GuardHooks hooks{[this](GstElement* live) {
+                             tone_ = ToneSource::attach(
+                                 live, static_cast<std::uint16_t>(sender_tag_.load()));
+                         },
+                         {}};
+        auto chain = build_audio_chain(pipeline, cfg_, *a, hooks, error);
+        if (!chain) return false;
+        audio_tee_ = chain->tee;
+        audio_guard_ = std::move(chain->guard);
+        if (!audio_guard_)
+            tone_ = ToneSource::attach(pipeline_, static_cast<std::uint16_t>(sender_tag_.load()));
     }
     return true;
+}
+
+void LocalMedia::on_video_open(GstElement* live_bin) {
+    GstPtr<GstElement> vtest(gst_bin_get_by_name(GST_BIN(live_bin), "vtest"));
+    if (vtest) stamp_frames_of(vtest.get());
+}
+
+void LocalMedia::stamp_frames_of(GstElement* test_source) {
+    if (!cfg_.latency_probe) return;
+    GstPtr<GstPad> pad(gst_element_get_static_pad(test_source, "src"));
+    gst_pad_add_probe(pad.get(), GST_PAD_PROBE_TYPE_BUFFER, &LocalMedia::stamp_frame, this,
+                      nullptr);
+}
+
+LocalMedia::CaptureError LocalMedia::on_capture_error(GstObject* src, const std::string& why) {
+    for (SourceGuard* g : {video_guard_.get(), audio_guard_.get()}) {
+        if (!g) continue;
+        switch (g->on_error(src, why)) {
+            case SourceGuard::Verdict::Handled:
+                return CaptureError::Handled;
+            case SourceGuard::Verdict::Fatal:
+                return CaptureError::Fatal;
+            case SourceGuard::Verdict::NotOurs:
+                break;
+        }
+    }
+    return CaptureError::NotOurs;
+}
+
+std::uint64_t LocalMedia::source_restarts() const {
+    std::uint64_t n = 0;
+    for (const SourceGuard* g : {video_guard_.get(), audio_guard_.get()})
+        if (g) n += g->restarts();
+    return n;
+}
+
+std::uint64_t LocalMedia::source_restarts(Kind k) const {
+    const SourceGuard* g = k == Kind::Video ? video_guard_.get() : audio_guard_.get();
+    return g ? g->restarts() : 0;
 }
 
 // Frames into the encoder, and frames and keyframes out of it.
@@ -246,7 +293,7 @@ void LocalMedia::request_keyframe() {
 LocalMedia::~LocalMedia() {
     std::lock_guard<std::mutex> lock(keyframe_mutex_);
     keyframe_timer_.reset();
-}
+}  // the guards' timers go with them; the pipeline owns their elements
 
 void LocalMedia::force_keyframe() {
     if (low_) low_->force_keyframe();

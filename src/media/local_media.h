@@ -5,6 +5,7 @@
 #include "media/codecs.h"
 #include "media/low_encoding.h"
 #include "media/options.h"
+#include "media/source_guard.h"
 #include "util/gobj.h"
 
 #include <gst/gst.h>
@@ -43,6 +44,14 @@ class LocalMedia {
     void set_sender_id(const std::string& id);
     std::uint32_t sender_tag() const { return sender_tag_.load(); }
 
+    // Main loop: a bus error from `src`. Handled: a capture source went away and is being
+    // reopened (the calls go on). Fatal: it failed before it ever ran.
+    enum class CaptureError { NotOurs, Handled, Fatal };
+    CaptureError on_capture_error(GstObject* src, const std::string& why);
+    // Capture sources (camera, microphone) that came back after an outage; any thread.
+    std::uint64_t source_restarts() const;
+    std::uint64_t source_restarts(Kind k) const;
+
     std::uint64_t video_frames_captured() const { return video_frames_captured_.load(); }
     std::uint64_t video_frames_encoded() const { return video_frames_encoded_.load(); }
     std::uint64_t keyframes_encoded() const { return keyframes_encoded_.load(); }
@@ -64,6 +73,8 @@ class LocalMedia {
   private:
     std::optional<SourceSpec> resolve_auto(Kind k, const SourceSpec& spec);
     void add_counters(GstElement* encoder, GstElement* tee);
+    void on_video_open(GstElement* live_bin);
+    void stamp_frames_of(GstElement* test_source);
     static GstPadProbeReturn stamp_frame(GstPad* pad, GstPadProbeInfo* info, gpointer self);
     void force_keyframe();
     static GstPadProbeReturn decimate(GstPad*, GstPadProbeInfo* info, gpointer self);
@@ -94,6 +105,9 @@ class LocalMedia {
     int full_kbps_ = 0;
     bool encoder_takes_bitrate_ = true;
     std::unique_ptr<LowEncoding> low_;
+    // Raw capture sources that may go away and come back (media/source_guard.h).
+    std::unique_ptr<SourceGuard> video_guard_;
+    std::unique_ptr<SourceGuard> audio_guard_;
 };
 
 }  // namespace rp::media

@@ -3,9 +3,12 @@
 #pragma once
 
 #include "media/options.h"
+#include "media/source_guard.h"
 
 #include <gst/gst.h>
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -21,10 +24,31 @@ struct VideoChain {
     bool named_encoder = false;         // `encoder` is venc: raw video in
     GstElement* encode_bin = nullptr;   // the encode fragment's bin
     GstElement* raw_tee = nullptr;      // vraw in it, with roompeer's own {encoder}
+    // Raw video sources only: the source that may go away and come back.
+    std::unique_ptr<SourceGuard> guard;
 };
+
+// What the capture owner does with each new live source bin and on a recovery (main loop).
+struct GuardHooks {
+    std::function<void(GstElement* live_bin)> on_open;
+    std::function<void()> on_recovered;
+};
+
+// The stand-in while the camera is away: black, "camera unavailable", at `caps` (raw video),
+// as gst-launch text.
+std::string camera_card(const std::string& caps);
+
+// The raw caps a guarded live source and its card share (see video_chain.cpp).
+std::string live_caps(GstElement* source, const Options& cfg);
+
+// `element`'s src pad can produce caps_text.
+bool produces(GstElement* element, const char* caps_text);
+// The ROOMPEER_TEST_FLAKY_SOURCE fault for kind `k`, when the environment asks for one.
+std::optional<FlakySpec> flaky_for(Kind k);
 
 // Builds the chain for `src` into `pipeline`; nullopt and *error on a media error.
 std::optional<VideoChain> build_video_chain(GstBin* pipeline, const Options& cfg,
-                                            const SourceSpec& src, std::string* error);
+                                            const SourceSpec& src, const GuardHooks& hooks,
+                                            std::string* error);
 
 }  // namespace rp::media

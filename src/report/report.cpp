@@ -147,6 +147,7 @@ std::string report_json(const RunResult& run, const std::vector<std::string>& fa
     w.key("self_id").string_or_null(run.self_id);
     w.key("server").string_or_null(run.server.empty() ? "" : redact_url(run.server));
     w.key("result").string(failures.empty() ? "pass" : "fail");
+    w.key("source_restarts").integer(run.source_restarts);
     w.key("failures").begin_array();
     // Error texts quote libraries and URLs: a URL's password and password= fields are masked,
     // every other byte is as written.

@@ -23,8 +23,9 @@ struct RunResult {
     std::string self_id;
     std::string server;  // --server URL we were last connected to; empty: never connected
     std::vector<PeerRecord> peers;
-    std::vector<std::string> errors;   // run-level failures (e.g. lost server), always fail
-    std::vector<PeerFigures> figures;  // per peer, in the order of `peers`; missing: all null
+    std::vector<std::string> errors;    // run-level failures (e.g. lost server), always fail
+    std::uint64_t source_restarts = 0;  // capture sources reopened after an outage
+    std::vector<PeerFigures> figures;   // per peer, in the order of `peers`; missing: all null
 };
 
 // One run-level check and how it failed (nothing: it passed), for the JUnit test cases:

@@ -157,6 +157,7 @@ std::string stats_json_line(const StatsSample& s) {
     w.key("state").string(state_name(s.state));
     w.key("members").integer(s.members);
     w.key("connected").integer(s.connected());
+    w.key("source_restarts").integer(s.source_restarts);
     w.key("peers").begin_array();
     for (const auto& p : s.peers) {
         w.begin_object();
@@ -210,6 +211,9 @@ std::string prometheus_text(const StatsSample& s) {
     process("roompeer_members", "gauge", "Other members of the room.", s.members);
     process("roompeer_connected", "gauge", "Calls whose connection state is connected.",
             s.connected());
+    process("roompeer_source_restarts_total", "counter",
+            "Capture sources (camera, microphone) reopened after an outage.",
+            static_cast<double>(s.source_restarts));
 
     using Get = std::function<std::optional<double>(const PeerStats&)>;
     auto per_peer = [&](const char* name, const char* type, const char* help, const Get& get) {

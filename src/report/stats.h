@@ -55,6 +55,8 @@ struct StatsSample {
     std::string self_id;  // empty until joined
     RoomState state = RoomState::Connecting;
     int members = 0;  // other members of the room we know of
+    // Capture sources (camera, microphone) reopened after an outage (issue #13).
+    std::uint64_t source_restarts = 0;
     std::vector<PeerStats> peers;
 
     int connected() const;

@@ -126,9 +126,9 @@ TEST_F(PipelineParts, AudioChainKeepsTheDevice) {
         cfg.audio_pipeline = fragment;
         GstPtr<GstElement> pipeline(GST_ELEMENT(gst_object_ref_sink(gst_pipeline_new(nullptr))));
         std::string error;
-        GstElement* tee =
-            rp::media::build_audio_chain(GST_BIN(pipeline.get()), cfg, {"alsa", device}, &error);
-        ASSERT_NE(tee, nullptr) << fragment << ": " << error;
+        auto chain = rp::media::build_audio_chain(GST_BIN(pipeline.get()), cfg, {"alsa", device},
+                                                  {}, &error);
+        ASSERT_TRUE(chain && chain->tee) << fragment << ": " << error;
         EXPECT_EQ(property_in(pipeline.get(), "alsasrc", "device"), device) << fragment;
     }
 }

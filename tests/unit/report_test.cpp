@@ -222,8 +222,9 @@ TEST(ReportJson, TopLevelFieldsAndTypes) {
     JsonPtr holder;
     JsonObject* root = parse_report(rp::report_json(sample_run(), {}), holder);
     ASSERT_TRUE(root);
-    EXPECT_EQ(member_names(root), (std::vector<std::string>{"failures", "peers", "result", "room",
-                                                            "self_id", "server"}));
+    EXPECT_EQ(member_names(root),
+              (std::vector<std::string>{"failures", "peers", "result", "room", "self_id", "server",
+                                        "source_restarts"}));
     EXPECT_EQ(rp::json::get_string(root, "room"), "demo");
     EXPECT_EQ(rp::json::get_string(root, "server"), "http://127.0.0.1:3000");
     EXPECT_EQ(rp::json::get_string(root, "self_id"), "me");
@@ -250,6 +251,18 @@ TEST(ReportJson, SelectedPairOnceKnown) {
     EXPECT_EQ(rp::json::get_string(pair, "local_type"), "relay");
     EXPECT_EQ(rp::json::get_string(pair, "remote_type"), "prflx");
     EXPECT_EQ(rp::json::get_string(pair, "protocol"), "udp");
+}
+
+TEST(ReportJson, SourceRestartsAtTopLevel) {
+    RunResult run = sample_run();
+    JsonPtr holder;
+    JsonObject* root = parse_report(rp::report_json(run, {}), holder);
+    ASSERT_TRUE(root);
+    EXPECT_EQ(rp::json::get_int(root, "source_restarts").value_or(-1), 0);
+    run.source_restarts = 2;
+    root = parse_report(rp::report_json(run, {}), holder);
+    ASSERT_TRUE(root);
+    EXPECT_EQ(rp::json::get_int(root, "source_restarts").value_or(-1), 2);
 }
 
 TEST(ReportJson, PeerFieldsAndTypes) {
@@ -397,6 +410,7 @@ TEST(ReportJson, IndentedByTwoWithEmptyListsOnOneLine) {
     EXPECT_EQ(rp::report_json(run_with({}), {}),
               "{\n  \"room\": \"demo\",\n  \"self_id\": \"me\",\n"
               "  \"server\": \"http://127.0.0.1:3000\",\n  \"result\": \"pass\",\n"
+              "  \"source_restarts\": 0,\n"
               "  \"failures\": [],\n  \"peers\": []\n}\n");
 }
 

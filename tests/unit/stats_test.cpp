@@ -78,6 +78,7 @@ TEST(StatsJson, OneLineWithEveryFigureKeyedByPeer) {
     EXPECT_EQ(rp::json::get_string(o, "time").value_or(""), "2025-11-25T19:46:41.750Z");
     EXPECT_EQ(rp::json::get_string(o, "room").value_or(""), "demo");
     EXPECT_EQ(rp::json::get_int(o, "connected").value_or(-1), 1);
+    EXPECT_EQ(rp::json::get_int(o, "source_restarts").value_or(-1), 0);
     JsonArray* peers = json_object_get_array_member(o, "peers");
     ASSERT_EQ(json_array_get_length(peers), 1u);
     JsonObject* p = json_array_get_object_element(peers, 0);
@@ -121,7 +122,8 @@ TEST(StatsJson, TheLineByteForByte) {
     p.audio_buffers_decoded = 255;
     EXPECT_EQ(rp::stats_json_line(s),
               R"({"time":"2026-11-26T01:34:29.552Z","uptime_s":6.593,"room":"demo",)"
-              R"("self_id":"me","state":"joined","members":1,"connected":1,"peers":[{"id":"p1",)"
+              R"("self_id":"me","state":"joined","members":1,"connected":1,"source_restarts":0,)"
+              R"("peers":[{"id":"p1",)"
               R"("name":null,"state":"connected","rtt_ms":8.698,"jitter_ms":0.889,)"
               R"("packets_lost":0,"remote_packets_lost":0,"nack_count":0,"packets_repaired":0,)"
               R"("nacks_received":0,"bytes_received":429165,)"
@@ -215,10 +217,11 @@ TEST(Prometheus, EveryMetricNamedRoompeerWithHelpTypeAndPeerLabel) {
     }
     EXPECT_EQ(typed, helped);
     for (const char* must :
-         {"roompeer_up", "roompeer_members", "roompeer_connected", "roompeer_peer_rtt_seconds",
-          "roompeer_peer_bytes_received_total", "roompeer_peer_bytes_sent_total",
-          "roompeer_peer_frames_decoded_total", "roompeer_peer_receive_bits_per_second",
-          "roompeer_peer_receive_frames_per_second", "roompeer_peer_packets_lost"})
+         {"roompeer_up", "roompeer_members", "roompeer_connected", "roompeer_source_restarts_total",
+          "roompeer_peer_rtt_seconds", "roompeer_peer_bytes_received_total",
+          "roompeer_peer_bytes_sent_total", "roompeer_peer_frames_decoded_total",
+          "roompeer_peer_receive_bits_per_second", "roompeer_peer_receive_frames_per_second",
+          "roompeer_peer_packets_lost"})
         EXPECT_TRUE(sampled.count(must)) << must << "\n" << text;
     EXPECT_NE(text.find("roompeer_up 1\n"), std::string::npos);
     EXPECT_NE(text.find("roompeer_peer_rtt_seconds{peer=\"p1\",name=\"kitchen\"} 0.002\n"),
@@ -272,3 +275,16 @@ TEST(StatusLine, NeverWiderThanTheTerminal) {
 }
 
 }  // namespace
+
+TEST(Prometheus, SourceRestartsAreACounter) {
+    StatsSample s = sample(1, {});
+    s.source_restarts = 3;
+    std::string text = rp::prometheus_text(s);
+    EXPECT_NE(text.find("# TYPE roompeer_source_restarts_total counter\n"), std::string::npos);
+    EXPECT_NE(text.find("\nroompeer_source_restarts_total 3\n"), std::string::npos) << text;
+    std::string err;
+    rp::JsonPtr root = rp::json::parse(rp::stats_json_line(s), &err);
+    ASSERT_TRUE(root) << err;
+    EXPECT_EQ(rp::json::get_int(rp::json::as_object(root.get()), "source_restarts").value_or(-1),
+              3);
+}

@@ -1,5 +1,6 @@
 #include "media/audio_chain.h"
 
+#include "media/audio_output.h"
 #include "media/pipeline_parts.h"
 #include "media/preset.h"
 #include "media/tone_source.h"
@@ -9,8 +10,20 @@ namespace rp::media {
 
 GstElement* build_audio_chain(GstBin* pipeline, const Options& cfg, const SourceSpec& src,
                               std::string* error) {
+    // issue 13 (audio): --echo-cancel cleans the microphone against what the mixed output
+    // plays (its webrtcechoprobe, same pipeline, same rate), before anything else sees it.
+    const std::string echo_cancel =
+        cfg.echo_cancel ? std::string(
+                              "audio/x-raw,format=S16LE,layout=interleaved,channels=1,"
+                              "rate=") +
+                              std::to_string(kOutputRate) +
+                              " ! webrtcdsp name=rp_echo_dsp probe=" + kEchoProbeName +
+                              " echo-cancel=true noise-suppression=true gain-control=false "
+                              "delay-agnostic=true ! audioconvert ! audioresample ! "
+                        : std::string();
     const std::string encode =
-        "audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 ! "
+        "audioconvert ! audioresample ! " + echo_cancel +
+        "audio/x-raw,rate=48000,channels=2 ! "
         "queue max-size-time=100000000 leaky=downstream ! opusenc bitrate=48000 frame-size=20";
     const std::string device = pipeline_property("device", src.device);
     std::string source = src.kind == "test"
@@ -37,6 +50,10 @@ GstElement* build_audio_chain(GstBin* pipeline, const Options& cfg, const Source
         if (caps && gst_caps_can_intersect(caps.get(), raw.get())) {
             desc = source + " ! " + encode;
         } else if (caps && gst_caps_can_intersect(caps.get(), opus.get())) {
+            if (cfg.echo_cancel) {
+                if (error) *error = "--echo-cancel needs raw audio from --audio-pipeline, not Opus";
+                return nullptr;
+            }
             desc = source + " ! opusparse";
         } else {
             if (error) *error = "--audio-pipeline ends in neither raw audio nor Opus";

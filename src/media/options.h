@@ -47,6 +47,10 @@ struct Options {
     std::vector<SinkSpec> sinks;
     std::optional<VideoPreset> video_chain;  // from --preset or --video-pipeline
     std::string audio_pipeline;              // --audio-pipeline fragment; empty: built in
+    // issue 13 (audio): --audio-out (empty: auto with --sink window, else none; see
+    // media/audio_output.h) and --echo-cancel (webrtcdsp on the microphone).
+    std::string audio_out;
+    bool echo_cancel = false;
 
     std::vector<std::string> stun{"stun:stun.l.google.com:19302", "stun:stun.services.mozilla.com"};
     std::vector<std::string> turn;  // with passwords: print only through redact_url()

@@ -1,6 +1,6 @@
 // Issue 13, section 2: --audio-out and --echo-cancel, and the mixed output's chain.
-#include "cli/options.h"
 #include "media/audio_output.h"
+#include "cli/options.h"
 
 #include <gtest/gtest.h>
 
@@ -10,8 +10,8 @@
 
 namespace {
 
-using rp::media::AudioOutSpec;
 using rp::media::audio_out_chain;
+using rp::media::AudioOutSpec;
 using rp::media::check_audio_out;
 using rp::media::effective_audio_out;
 using rp::media::parse_audio_out;
@@ -48,8 +48,8 @@ TEST(AudioOut, ParsesEveryKind) {
 }
 
 TEST(AudioOut, RefusesWhatIsNotAnOutput) {
-    for (const char* bad : {"", "speaker", "alsa:", "pulse:x", "none:1", "auto:", "file:",
-                            "file:/tmp/out.mp3", "window"}) {
+    for (const char* bad : {"", "speaker", "alsa:", "pulse:x", "none:1",
+                            "auto:", "file:", "file:/tmp/out.mp3", "window"}) {
         AudioOutSpec s{"untouched", "", ""};
         EXPECT_NE(parse_audio_out(bad, &s), "") << bad;
         EXPECT_EQ(s.kind, "untouched") << bad;
@@ -110,9 +110,9 @@ TEST(AudioOut, ChainIsOneMixerIntoOneSink) {
 
 TEST(AudioOut, EchoProbeSitsOnTheMixedOutputAt48kHz) {
     auto chain = audio_out_chain({"auto", "", ""}, true);
-    EXPECT_EQ(factories(chain), (std::vector<std::string>{"audiomixer", "capsfilter",
-                                                          "webrtcechoprobe", "queue",
-                                                          "autoaudiosink"}));
+    EXPECT_EQ(factories(chain),
+              (std::vector<std::string>{"audiomixer", "capsfilter", "webrtcechoprobe", "queue",
+                                        "autoaudiosink"}));
     EXPECT_NE(prop(chain[1], "caps").find("rate=48000"), std::string::npos);
     EXPECT_NE(prop(chain[1], "caps").find("format=S16LE"), std::string::npos);
     EXPECT_EQ(prop(chain[2], "name"), rp::media::kEchoProbeName);

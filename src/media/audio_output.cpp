@@ -85,10 +85,11 @@ std::vector<ElementSpec> audio_out_chain(const AudioOutSpec& spec, bool echo_can
     const std::string rate = std::to_string(kOutputRate);
     std::vector<ElementSpec> chain = {
         // Late members' audio waits this much longer than the measured latency before the
-        // mixer gives up on it for one output buffer; 10 ms buffers, as webrtcdsp reads them.
+        // mixer gives up on it for one output buffer (100 ms lost 160 ms of a member on a
+        // loaded 2-core machine as another joined); 10 ms buffers, as webrtcdsp reads them.
         {"audiomixer",
          {{"name", "rp_audio_mixer"},
-          {"latency", std::to_string(100 * GST_MSECOND)},
+          {"latency", std::to_string(250 * GST_MSECOND)},
           {"output-buffer-duration", std::to_string(10 * GST_MSECOND)},
           {"start-time-selection", "first"}}},
         {"capsfilter",
@@ -102,16 +103,18 @@ std::vector<ElementSpec> audio_out_chain(const AudioOutSpec& spec, bool echo_can
                       {"max-size-bytes", "0"},
                       {"leaky", "downstream"}}});
     if (spec.kind == "auto") {
-        chain.push_back({"autoaudiosink", {}});
+        chain.push_back({"autoaudiosink", {{"name", "audio_out_auto"}}});
     } else if (spec.kind == "alsa") {
-        ElementSpec alsa{"alsasink", {}};
+        ElementSpec alsa{"alsasink", {{"name", "audio_out_alsa"}}};
         if (!spec.device.empty()) alsa.props.emplace_back("device", spec.device);
         chain.push_back(alsa);
     } else if (spec.kind == "pulse") {
-        chain.push_back({"pulsesink", {}});
+        chain.push_back({"pulsesink", {{"name", "audio_out_pulse"}}});
     } else if (spec.kind == "file") {
         chain.push_back({"wavenc", {}});
-        chain.push_back({"filesink", {{"location", spec.path}, {"async", "false"}}});
+        chain.push_back(
+            {"filesink",
+             {{"name", "audio_out_file"}, {"location", spec.path}, {"async", "false"}}});
     }
     return chain;
 }

@@ -92,6 +92,17 @@ void add_media_options(CLI::App& app, media::Options& media, std::string& preset
                    "gst-launch fragment that captures audio: ends in raw audio (roompeer "
                    "encodes Opus) or in Opus (sent as is)")
         ->group(group);
+    // issue 13 (audio): one mixed output, echo cancellation.
+    app.add_option("--audio-out", media.audio_out,
+                   "Where every member's audio is played, mixed into one output: auto | "
+                   "alsa[:DEVICE] | pulse | none | file:PATH.wav (a WAV file, finalized on exit). "
+                   "Default: auto with --sink window, else none")
+        ->group(group);
+    app.add_flag("--echo-cancel", media.echo_cancel,
+                 "Echo cancellation and noise suppression on the microphone (webrtcdsp), "
+                 "against what the audio output plays (webrtcechoprobe), for two-way kiosks. "
+                 "Needs an audio output and a microphone")
+        ->group(group);
 }
 
 void add_ice_options(CLI::App& app, media::Options& media, RawOptions& raw) {

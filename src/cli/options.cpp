@@ -3,6 +3,7 @@
 #include "cli/options.h"
 
 #include "cli/options_internal.h"
+#include "media/audio_output.h"
 
 #include <CLI/CLI.hpp>
 
@@ -81,6 +82,7 @@ std::string check_all(const cli::RawOptions& raw, Config& cfg) {
     if (why.empty()) why = cli::read_user_info(cfg);
     if (why.empty()) why = cli::read_sources(raw, cfg);
     if (why.empty()) why = cli::read_sinks(raw, cfg);
+    if (why.empty()) why = media::check_audio_out(cfg);  // issue 13: --audio-out, --echo-cancel
     if (why.empty()) why = cli::read_ice_servers(raw, cfg);
     if (why.empty()) why = cli::check_ca_file(cfg);
     if (why.empty()) why = cli::resolve_output_paths(cfg);

@@ -1,5 +1,6 @@
 #include "media/audio_chain.h"
 
+#include "media/audio_output.h"
 #include "media/pipeline_parts.h"
 #include "media/preset.h"
 #include "media/tone_source.h"
@@ -20,7 +21,20 @@ std::optional<AudioChain> build_audio_chain(GstBin* pipeline, const Options& cfg
                                             const SourceSpec& src, const GuardHooks& hooks,
                                             std::string* error) {
     const std::string convert = std::string("audioconvert ! audioresample ! ") + kRawCaps;
+    // issue 13 (audio): --echo-cancel cleans the microphone against what the mixed output
+    // plays (its webrtcechoprobe, same pipeline, same rate), before anything else sees it.
+    const std::string echo_cancel =
+        cfg.echo_cancel ? std::string(
+                              "audioconvert ! audio/x-raw,format=S16LE,layout=interleaved,"
+                              "channels=1,rate=") +
+                              std::to_string(kOutputRate) +
+                              " ! webrtcdsp name=rp_echo_dsp probe=" + kEchoProbeName +
+                              " echo-cancel=true noise-suppression=true gain-control=false "
+                              "delay-agnostic=true ! audioconvert ! audioresample ! "
+                              "audio/x-raw,rate=48000,channels=2 ! "
+                        : std::string();
     const std::string encode =
+        echo_cancel +
         "queue max-size-time=100000000 leaky=downstream ! opusenc bitrate=48000 frame-size=20";
     const std::string device = pipeline_property("device", src.device);
     std::string source = src.kind == "test"
@@ -43,6 +57,10 @@ std::optional<AudioChain> build_audio_chain(GstBin* pipeline, const Options& cfg
         raw = produces(probe.get(), "audio/x-raw");
         if (!raw && !produces(probe.get(), "audio/x-opus")) {
             if (error) *error = "--audio-pipeline ends in neither raw audio nor Opus";
+            return std::nullopt;
+        }
+        if (!raw && cfg.echo_cancel) {
+            if (error) *error = "--echo-cancel needs raw audio from --audio-pipeline, not Opus";
             return std::nullopt;
         }
     }

@@ -190,6 +190,13 @@ std::string package_for_element(const std::string& element) {
         {"ximagesink", "gstreamer1.0-x"},
         {"autovideosink", "gstreamer1.0-plugins-good"},
         {"autoaudiosink", "gstreamer1.0-plugins-good"},
+        // issue 13 (audio): the mixed output and echo cancellation
+        {"webrtcdsp", "gstreamer1.0-plugins-bad"},
+        {"webrtcechoprobe", "gstreamer1.0-plugins-bad"},
+        {"interaudiosink", "gstreamer1.0-plugins-bad"},
+        {"alsasink", "gstreamer1.0-alsa"},
+        {"pulsesink", "gstreamer1.0-plugins-good"},
+        {"wavenc", "gstreamer1.0-plugins-good"},
     };
     auto it = packages.find(element);
     if (it != packages.end()) return it->second;

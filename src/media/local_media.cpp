@@ -1,6 +1,7 @@
 #include "media/local_media.h"
 
 #include "media/audio_chain.h"
+#include "media/audio_output.h"
 #include "media/devices.h"
 #include "media/encoder_fragments.h"
 #include "media/frame_stamp.h"
@@ -21,7 +22,8 @@ LocalMedia::LocalMedia(GstElement* pipeline, const Options& cfg)
     : pipeline_(pipeline),
       cfg_(cfg),
       video_codec_(video_send_codec(cfg.codec)),
-      audio_codec_(audio_send_codec()) {}
+      audio_codec_(audio_send_codec()),
+      audio_out_(std::make_unique<AudioOutput>(pipeline, cfg)) {}
 
 std::vector<std::string> LocalMedia::required_elements() const {
     std::vector<std::string> names = {"webrtcbin",    "nicesrc",      "nicesink",     "dtlsenc",
@@ -51,8 +53,10 @@ std::vector<std::string> LocalMedia::required_elements() const {
     }
     for (const auto& s : cfg_.sinks) {
         if (s.kind == "file") names.push_back("matroskamux");
-        if (s.kind == "window") names.insert(names.end(), {"autovideosink", "autoaudiosink"});
+        if (s.kind == "window") names.push_back("autovideosink");
     }
+    auto out = audio_out_->required_elements();  // issue 13 (audio)
+    names.insert(names.end(), out.begin(), out.end());
     return names;
 }
 
@@ -82,6 +86,7 @@ bool LocalMedia::build(std::string* error) {
             if (error) *error = why;
             return false;
         }
+    if (!audio_out_->build(error)) return false;  // issue 13: before webrtcdsp looks for its probe
     if (auto v = resolve_auto(Kind::Video, cfg_.video); v && v->kind != "none") {
         GuardHooks hooks{[this](GstElement* live) { on_video_open(live); },
                          [this] { request_keyframe(); }};

@@ -20,6 +20,7 @@
 namespace rp::media {
 
 class ToneSource;
+class AudioOutput;
 
 class LocalMedia {
   public:
@@ -70,6 +71,10 @@ class LocalMedia {
     // Elements every run needs, for the up-front check that names missing packages.
     std::vector<std::string> required_elements() const;
 
+    // issue 13 (audio): the run's one mixed audio output (made by build(), before the
+    // microphone, whose echo canceller reads it); null when there is none.
+    AudioOutput* audio_output() const { return audio_out_.get(); }
+
   private:
     std::optional<SourceSpec> resolve_auto(Kind k, const SourceSpec& spec);
     void add_counters(GstElement* encoder, GstElement* tee);
@@ -108,6 +113,7 @@ class LocalMedia {
     // Raw capture sources that may go away and come back (media/source_guard.h).
     std::unique_ptr<SourceGuard> video_guard_;
     std::unique_ptr<SourceGuard> audio_guard_;
+    std::unique_ptr<AudioOutput> audio_out_;  // issue 13 (audio)
 };
 
 }  // namespace rp::media

@@ -49,6 +49,10 @@ struct Options {
     std::string
         preset_pick_note;  // issue 13: the preset a Pi model got with --video auto, or why not
     std::string audio_pipeline;  // --audio-pipeline fragment; empty: built in
+    // issue 13 (audio): --audio-out (empty: auto with --sink window, else none; see
+    // media/audio_output.h) and --echo-cancel (webrtcdsp on the microphone).
+    std::string audio_out;
+    bool echo_cancel = false;
 
     std::vector<std::string> stun{"stun:stun.l.google.com:19302", "stun:stun.services.mozilla.com"};
     std::vector<std::string> turn;  // with passwords: print only through redact_url()

@@ -43,7 +43,7 @@ PeerSession::PeerSession(std::string peer, GstElement* pipeline, LocalMedia& loc
       cfg_(cfg),
       cb_(std::move(cb)),
       senders_(peer_, pipeline, local, cfg),
-      remote_(peer_, pipeline, cfg.sinks, std::move(counters)),
+      remote_(peer_, pipeline, cfg.sinks, std::move(counters), local.audio_output()),
       candidates_(peer_) {}
 
 // The order matters: the senders leave the shared tees first, webrtcbin stops (NULL, which

@@ -67,8 +67,11 @@ void discard(GstPad* pad) {
 
 RemoteStreams::RemoteStreams(std::string peer, GstElement* pipeline,
                              const std::vector<SinkSpec>& sinks,
-                             std::shared_ptr<MediaCounters> counters)
-    : peer_(std::move(peer)), pipeline_(pipeline), counters_(std::move(counters)) {
+                             std::shared_ptr<MediaCounters> counters, AudioOutput* audio_out)
+    : peer_(std::move(peer)),
+      pipeline_(pipeline),
+      counters_(std::move(counters)),
+      audio_out_(audio_out && audio_out->enabled() ? audio_out : nullptr) {
     for (const auto& s : sinks) {
         if (s.kind == "window") window_ = true;
         if (s.kind == "file") record_dir_ = s.dir;
@@ -183,8 +186,11 @@ bool RemoteStreams::attach(GstPad* rtp_pad, std::string* error) {
     names.insert(names.end(),
                  {"tee", "queue", kind == Kind::Video ? "videoconvert" : "audioconvert"});
     if (kind == Kind::Audio) names.push_back("audioresample");
-    names.push_back(window_ ? (kind == Kind::Video ? "autovideosink" : "autoaudiosink")
-                            : "fakesink");
+    // issue 13 (audio): decoded audio goes into the one mixed output, when there is one.
+    const bool to_mixer = kind == Kind::Audio && audio_out_;
+    if (!to_mixer)
+        names.push_back(window_ ? (kind == Kind::Video ? "autovideosink" : "fakesink")
+                                : "fakesink");
     std::map<std::string, GstElement*> made;
     for (const auto& n : names) {
         GstElement* e = add(n.c_str());
@@ -200,18 +206,25 @@ bool RemoteStreams::attach(GstPad* rtp_pad, std::string* error) {
     std::vector<GstElement*> decode = {tee, made["queue"], dec,
                                        made[kind == Kind::Video ? "videoconvert" : "audioconvert"]};
     if (kind == Kind::Audio) decode.push_back(made["audioresample"]);
-    GstElement* sink = made[names.back()];
-    decode.push_back(sink);
+    GstElement* sink = to_mixer ? nullptr : made[names.back()];
+    if (sink) decode.push_back(sink);
     g_object_set(tee, "allow-not-linked", TRUE, nullptr);
-    g_object_set(sink, "sync", FALSE, nullptr);
+    if (sink) g_object_set(sink, "sync", FALSE, nullptr);
     // libvpx decoder threads spin-wait too; one per stream scales better across many peers.
     if (g_object_class_find_property(G_OBJECT_GET_CLASS(dec), "threads"))
         g_object_set(dec, "threads", 1u, nullptr);
-    never_lose_state(sink);
+    if (sink) never_lose_state(sink);
     if (GObjectClass* klass = G_OBJECT_GET_CLASS(head.front());
         g_object_class_find_property(klass, "request-keyframe"))
         g_object_set(head.front(), "request-keyframe", TRUE, nullptr);
     if (!link_chain(head) || !link_chain(decode)) return fail("its elements do not link");
+    if (to_mixer) {  // issue 13 (audio): released in teardown(), after the branch stopped
+        RequestPad in = audio_out_->add_input();
+        GstPtr<GstPad> out(gst_element_get_static_pad(decode.back(), "src"));
+        if (!in || gst_pad_link(out.get(), in.get()) != GST_PAD_LINK_OK)
+            return fail("cannot link it to the audio output's mixer");
+        mixer_pads_.push_back(std::move(in));
+    }
 
     // `this` outlives the probe: teardown() stops the decoder before we go.
     GstPtr<GstPad> decoded(gst_element_get_static_pad(dec, "src"));
@@ -336,6 +349,7 @@ void RemoteStreams::teardown() {
     rec_.reset();
     for (auto& e : elements_) e.reset();  // in the order added
     elements_.clear();
+    mixer_pads_.clear();  // issue 13: nothing feeds them now; the mixer keeps playing
 }
 
 }  // namespace rp::media

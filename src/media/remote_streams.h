@@ -2,6 +2,7 @@
 // in a window and/or record into one Matroska file per member without re-encoding.
 #pragma once
 
+#include "media/audio_output.h"
 #include "media/codecs.h"
 #include "media/options.h"
 #include "report/peer_record.h"
@@ -27,8 +28,10 @@ void no_audio_retransmission(GstElement* ptdemux);
 
 class RemoteStreams {
   public:
+    // `audio_out` (issue 13, borrowed, may be null): the run's mixed audio output, which
+    // outlives every session; with it, decoded audio goes there instead of a sink of its own.
     RemoteStreams(std::string peer, GstElement* pipeline, const std::vector<SinkSpec>& sinks,
-                  std::shared_ptr<MediaCounters> counters);
+                  std::shared_ptr<MediaCounters> counters, AudioOutput* audio_out = nullptr);
     ~RemoteStreams();
 
     // Main loop, once the remote description tells what the member sends: opens the recording
@@ -64,6 +67,8 @@ class RemoteStreams {
     std::mutex mutex_;  // held by the entry points (all on the main loop; probes only count)
     std::vector<BinElement> elements_;  // every element of every branch, in the order added
     std::unique_ptr<Recording> rec_;
+    AudioOutput* audio_out_ = nullptr;    // issue 13 (audio): borrowed
+    std::vector<RequestPad> mixer_pads_;  // our inputs of it, released after our branch stops
     Lifetime alive_ = make_lifetime();
 };
 

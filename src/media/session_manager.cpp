@@ -1,5 +1,6 @@
 #include "media/session_manager.h"
 
+#include "media/audio_output.h"
 #include "media/ice_stats.h"
 #include "media/sdp_info.h"
 #include "util/json.h"
@@ -332,6 +333,9 @@ void SessionManager::drop_all_sessions(const char* why) {
 
 void SessionManager::close_all(std::function<void()> done) {
     closing_ = true;
+    // issue 13 (audio): once every member is out of the mixer, the output is finalized.
+    if (AudioOutput* out = local_.audio_output())
+        done = [out, done = std::move(done)]() mutable { out->finish(2000, std::move(done)); };
     early_candidates_.clear();
     auto remaining = std::make_shared<size_t>(sessions_.size());
     auto finish = std::make_shared<std::function<void()>>(std::move(done));

@@ -88,6 +88,7 @@ bool LocalMedia::build(std::string* error) {
         if (chain->raw_tee && video_encoder_element(cfg_) != "v4l2h264enc")
             low_ =
                 std::make_unique<LowEncoding>(pipeline_, chain->encode_bin, chain->raw_tee, cfg_);
+        test_source_ = chain->test_source;  // grid
         if (cfg_.latency_probe && chain->test_source) {
             GstPtr<GstPad> pad(gst_element_get_static_pad(chain->test_source, "src"));
             gst_pad_add_probe(pad.get(), GST_PAD_PROBE_TYPE_BUFFER, &LocalMedia::stamp_frame, this,
@@ -203,6 +204,13 @@ bool LocalMedia::set_low(bool on, int kbps) {
 void LocalMedia::set_sender_id(const std::string& id) {
     sender_tag_.store(media::sender_tag(id.data(), id.size()));
     if (tone_) tone_->set_tag(static_cast<std::uint16_t>(sender_tag_.load()));
+}
+
+void LocalMedia::set_pattern_key(const std::string& key) {
+    if (!test_source_) return;
+    std::uint32_t rgb = pattern_colour(key);
+    g_object_set(test_source_, "background-color", 0xff000000u | rgb, nullptr);
+    log::info("video: test picture colour #%06x (from '%s')", rgb, key.c_str());
 }
 
 void LocalMedia::request_keyframe() {

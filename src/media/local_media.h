@@ -42,6 +42,9 @@ class LocalMedia {
     // --latency-probe stamp's sender tag, the test tone's frequency). Any id before the first.
     void set_sender_id(const std::string& id);
     std::uint32_t sender_tag() const { return sender_tag_.load(); }
+    // grid: main loop; the test picture's background colour from `key` (our name, or our id),
+    // so that every member's picture looks different on a video wall.
+    void set_pattern_key(const std::string& key);
 
     std::uint64_t video_frames_captured() const { return video_frames_captured_.load(); }
     std::uint64_t video_frames_encoded() const { return video_frames_encoded_.load(); }
@@ -76,6 +79,7 @@ class LocalMedia {
     GstElement* video_tee_ = nullptr;
     GstElement* audio_tee_ = nullptr;
     GstElement* video_encoder_ = nullptr;
+    GstElement* test_source_ = nullptr;  // grid: videotestsrc vtest, when it is ours
     std::atomic<gint64> last_keyframe_us_{0};
     std::atomic<bool> keyframe_pending_{false};
     // The merged keyframe request waiting for its gap to pass. Made on a streaming thread and

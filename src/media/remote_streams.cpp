@@ -67,8 +67,9 @@ void discard(GstPad* pad) {
 
 RemoteStreams::RemoteStreams(std::string peer, GstElement* pipeline,
                              const std::vector<SinkSpec>& sinks,
-                             std::shared_ptr<MediaCounters> counters)
-    : peer_(std::move(peer)), pipeline_(pipeline), counters_(std::move(counters)) {
+                             std::shared_ptr<MediaCounters> counters,
+                             std::shared_ptr<VideoWall> wall)
+    : peer_(std::move(peer)), pipeline_(pipeline), counters_(std::move(counters)), wall_(wall) {
     for (const auto& s : sinks) {
         if (s.kind == "window") window_ = true;
         if (s.kind == "file") record_dir_ = s.dir;
@@ -183,8 +184,11 @@ bool RemoteStreams::attach(GstPad* rtp_pad, std::string* error) {
     names.insert(names.end(),
                  {"tee", "queue", kind == Kind::Video ? "videoconvert" : "audioconvert"});
     if (kind == Kind::Audio) names.push_back("audioresample");
-    names.push_back(window_ ? (kind == Kind::Video ? "autovideosink" : "autoaudiosink")
-                            : "fakesink");
+    // grid: with the video wall, the decoded video ends in its compositor, not in a sink.
+    std::shared_ptr<VideoWall> wall = kind == Kind::Video && window_ ? wall_.lock() : nullptr;
+    if (!wall)
+        names.push_back(window_ ? (kind == Kind::Video ? "autovideosink" : "autoaudiosink")
+                                : "fakesink");
     std::map<std::string, GstElement*> made;
     for (const auto& n : names) {
         GstElement* e = add(n.c_str());
@@ -200,18 +204,24 @@ bool RemoteStreams::attach(GstPad* rtp_pad, std::string* error) {
     std::vector<GstElement*> decode = {tee, made["queue"], dec,
                                        made[kind == Kind::Video ? "videoconvert" : "audioconvert"]};
     if (kind == Kind::Audio) decode.push_back(made["audioresample"]);
-    GstElement* sink = made[names.back()];
-    decode.push_back(sink);
+    GstElement* sink = wall ? nullptr : made[names.back()];
+    if (sink) decode.push_back(sink);
     g_object_set(tee, "allow-not-linked", TRUE, nullptr);
-    g_object_set(sink, "sync", FALSE, nullptr);
+    if (sink) g_object_set(sink, "sync", FALSE, nullptr);
     // libvpx decoder threads spin-wait too; one per stream scales better across many peers.
     if (g_object_class_find_property(G_OBJECT_GET_CLASS(dec), "threads"))
         g_object_set(dec, "threads", 1u, nullptr);
-    never_lose_state(sink);
+    if (sink) never_lose_state(sink);
     if (GObjectClass* klass = G_OBJECT_GET_CLASS(head.front());
         g_object_class_find_property(klass, "request-keyframe"))
         g_object_set(head.front(), "request-keyframe", TRUE, nullptr);
     if (!link_chain(head) || !link_chain(decode)) return fail("its elements do not link");
+    if (wall) {  // grid
+        GstPtr<GstPad> raw(gst_element_get_static_pad(decode.back(), "src"));
+        std::string why;
+        if (!wall->attach_video(peer_, raw.get(), &why, &wall_token_))
+            return fail("video wall: " + why);
+    }
 
     // `this` outlives the probe: teardown() stops the decoder before we go.
     GstPtr<GstPad> decoded(gst_element_get_static_pad(dec, "src"));
@@ -336,6 +346,9 @@ void RemoteStreams::teardown() {
     rec_.reset();
     for (auto& e : elements_) e.reset();  // in the order added
     elements_.clear();
+    // grid: our elements are stopped, so nothing pushes into the wall any more.
+    if (auto wall = wall_.lock(); wall && wall_token_) wall->detach_video(peer_, wall_token_);
+    wall_token_ = 0;
 }
 
 }  // namespace rp::media

@@ -210,8 +210,13 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
         log::warn("peer %s: %s; closing that session", peer.c_str(), why.c_str());
         end_session(peer, PeerState::Failed, why);
     };
-    auto session =
-        std::make_unique<PeerSession>(peer, pipeline_, local_, cfg_, rec.counters, std::move(cb));
+    if (wall_) {  // grid: a tile, labelled with the member's name (or id)
+        JsonPtr user = json::parse(rec.user_json);
+        wall_->add_member(peer,
+                          json::get_string(json::as_object(user.get()), "name").value_or(peer));
+    }
+    auto session = std::make_unique<PeerSession>(peer, pipeline_, local_, cfg_, rec.counters,
+                                                 std::move(cb), wall_);
     PeerSession* raw = session.get();
     sessions_[peer] = std::move(session);
     return raw;
@@ -254,6 +259,7 @@ void SessionManager::end_session(const std::string& peer, PeerState state,
     // Detach now so new events for this id start fresh; destroy once the recording is closed.
     std::shared_ptr<PeerSession> closing(std::move(it->second));
     sessions_.erase(it);
+    if (wall_) wall_->member_gone(peer);  // grid: a "gone" card, then the grid closes up
     signaller_.session_ended(peer);
     closing->finish([closing]() mutable {
         // Destroying from inside a GStreamer probe's aftermath is fine: we are on the main loop.

@@ -230,6 +230,10 @@ void SessionManager::member_joined(const std::string& peer, const std::string& u
     }
     PeerRecord& rec = record(peer);
     if (user_json != "{}" || rec.user_json.empty()) rec.user_json = user_json;
+    if (wall_) {  // grid: a call that began before its member's name came
+        JsonPtr user = json::parse(rec.user_json);
+        wall_->set_label(peer, json::get_string(json::as_object(user.get()), "name").value_or(""));
+    }
     log::info("peer %s: joined%s", peer.c_str(), we_call ? ", calling" : "");
     if (!we_call || sessions_.count(peer) || !has_room_for(peer)) return;
     PeerSession* s = create_session(peer);

@@ -15,34 +15,14 @@ constexpr guint kGoneMs = 3000;               // a gone member's card stays this
 constexpr guint kCardColour = 0xff303840;     // dark slate: never a sender's colour
 constexpr guint kBackgroundZ = 0, kCardZ = 1, kVideoZ = 2;
 
-const char* card_text(VideoWall::TileState s) {
-    switch (s) {
-        case VideoWall::TileState::Connecting:
-            return "connecting…";
-        case VideoWall::TileState::Live:
-            return "";
-        case VideoWall::TileState::Frozen:
-            return "video frozen";
-        case VideoWall::TileState::Gone:
-            return "gone";
-    }
-    return "";
-}
+// What a tile's card says, by TileState.
+const char* const kCardText[] = {"connecting…", "", "video frozen", "gone"};
 
 }  // namespace
 
 const char* tile_state_name(VideoWall::TileState s) {
-    switch (s) {
-        case VideoWall::TileState::Connecting:
-            return "connecting";
-        case VideoWall::TileState::Live:
-            return "live";
-        case VideoWall::TileState::Frozen:
-            return "frozen";
-        case VideoWall::TileState::Gone:
-            return "gone";
-    }
-    return "?";
+    static const char* const names[] = {"connecting", "live", "frozen", "gone"};
+    return names[static_cast<int>(s)];
 }
 
 struct VideoWall::Tile {
@@ -54,6 +34,7 @@ struct VideoWall::Tile {
     RequestPad card_pad;
     std::vector<BinElement> video;  // queue, textoverlay
     RequestPad video_pad;
+    GstElement* video_text = nullptr;  // the label's textoverlay, in `video`
     PadProbe video_probe;
     unsigned video_token = 0;  // counts attach_video()s
     std::atomic<gint64> last_frame_us{0};
@@ -65,6 +46,7 @@ struct VideoWall::Tile {
         video_probe.reset();
         for (auto& e : video) e.reset();
         video.clear();
+        video_text = nullptr;
         video_pad.reset();
         last_frame_us = 0;
     }
@@ -198,7 +180,7 @@ VideoWall::TileState VideoWall::state(const std::string& peer) const {
 
 void VideoWall::add_member(const std::string& peer, const std::string& label) {
     if (Tile* t = find(peer)) {
-        if (!label.empty()) t->label = label;
+        set_label(peer, label);
         t->gone_timer.reset();
         if (t->state == TileState::Gone) t->state = TileState::Connecting;
         show(*t, t->state);
@@ -234,9 +216,20 @@ void VideoWall::add_member(const std::string& peer, const std::string& label) {
     show(*t, TileState::Connecting);
     for (auto it = t->card.rbegin(); it != t->card.rend(); ++it)
         gst_element_sync_state_with_parent(it->get());
-    log::info("video wall: tile %zu: %s (%s)", tiles_.size() + 1, t->label.c_str(), peer.c_str());
+    log::info("video wall: tile %zu: %s", tiles_.size() + 1, peer.c_str());
+    log::info("video wall: label %s (%s)", t->label.c_str(), peer.c_str());
     tiles_.push_back(std::move(t));
     relayout();
+}
+
+void VideoWall::set_label(const std::string& peer, const std::string& label) {
+    Tile* t = find(peer);
+    if (!t || label.empty() || label == t->label) return;
+    t->label = label;
+    log::info("video wall: label %s (%s)", label.c_str(), peer.c_str());
+    std::string text(GCharPtr(g_markup_escape_text(label.c_str(), -1)).get());
+    if (t->video_text) g_object_set(t->video_text, "text", text.c_str(), nullptr);
+    show(*t, t->state);
 }
 
 void VideoWall::member_gone(const std::string& peer) {
@@ -284,6 +277,7 @@ bool VideoWall::attach_video(const std::string& peer, GstPad* src, std::string* 
         t->clear_video();
         return false;
     }
+    t->video_text = text;
     g_object_set(queue, "max-size-buffers", 3u, "max-size-bytes", 0u, "max-size-time",
                  static_cast<guint64>(0), "leaky", 2 /* downstream */, nullptr);
     std::string label(GCharPtr(g_markup_escape_text(t->label.c_str(), -1)).get());
@@ -370,7 +364,7 @@ void VideoWall::show(Tile& t, TileState s) {
     bool live = s == TileState::Live;
     std::string text = "<b>" +
                        std::string(GCharPtr(g_markup_escape_text(t.label.c_str(), -1)).get()) +
-                       "</b>\n" + card_text(s);
+                       "</b>\n" + kCardText[static_cast<int>(s)];
     if (t.card_text) g_object_set(t.card_text, "text", text.c_str(), nullptr);  // Pango markup
     if (t.card_pad) g_object_set(t.card_pad.get(), "alpha", live ? 0.0 : 1.0, nullptr);
     if (t.video_pad) g_object_set(t.video_pad.get(), "alpha", live ? 1.0 : 0.0, nullptr);

@@ -1,7 +1,9 @@
 // --sink window under Xvfb: two sending members (alice, bob: their test pictures differ in
 // colour, from their names) and one viewer. A screenshot of the root window shows exactly
 // one roompeer window, holding two tiles where the grid puts them, each with its sender's
-// picture. Xvfb and ImageMagick's `import` come from scripts/setup (xvfb, imagemagick).
+// picture. Then bob's process stops: his tile shows the "video frozen" card; then he leaves:
+// the grid closes up to alice alone. Xvfb, ImageMagick's `import` and xwininfo come from
+// scripts/setup (xvfb, imagemagick, x11-utils).
 import { spawn, execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -128,7 +130,41 @@ try {
   console.log(last);
   console.log(`screenshot: ${shot}`);
 
-  for (const p of [...senders, viewer]) p.proc.kill('SIGINT');
+  // A member whose video stops shows a card, not its last frame: bob's process stops.
+  const idOf = Object.fromEntries(Object.entries(names).map(([id, name]) => [name, id]));
+  const bobTile = order.indexOf('bob');
+  const bob = senders[1];
+  const cardAt = (img, i) => img.at(wx + i * (W / 2) + 3, wy + 3);
+  bob.proc.kill('SIGSTOP');
+  await viewer.waitForLog(new RegExp(`video wall: ${idOf.bob} frozen`));
+  await waitUntil('bob\'s tile shows the "video frozen" card', () =>
+    near(cardAt(screenshot(display, shot), bobTile), [0x30, 0x38, 0x40], 16),
+  { ms: 10000, detail: () => `at its cell's corner: ${cardAt(screenshot(display, shot), bobTile)}` });
+  assert.ok(near(cardAt(screenshot(display, shot), 1 - bobTile), [0, 0, 0], 16), 'alice\'s tile: still live (black bars)');
+  console.log('a frozen member shows its card: ok');
+  bob.proc.kill('SIGCONT');
+  await viewer.waitForLog(new RegExp(`video wall: ${idOf.bob} live`), 15000, 2);
+
+  // bob leaves: the grid closes up to one tile, alice's picture in the middle of the window.
+  bob.proc.kill('SIGINT');
+  await viewer.waitForLog(new RegExp(`video wall: ${idOf.bob} left the grid`), 20000);
+  await waitUntil('alice alone fills the grid', () => {
+    const img = screenshot(display, shot);
+    const t = { x: (W - H * 4 / 3) / 2, y: 0, w: H * 4 / 3, h: H };  // 480x360, centred
+    let hit = 0, bobs = 0;
+    for (let gy = 1; gy < 10; gy++) {
+      for (let gx = 1; gx < 10; gx++) {
+        const px = img.at(wx + t.x + Math.floor(t.w * gx / 10), wy + t.y + Math.floor(t.h * gy / 10));
+        if (near(px, colours.alice)) hit++;
+        if (near(px, colours.bob)) bobs++;
+      }
+    }
+    last = `one tile: ${hit}/81 samples of alice's colour, ${bobs} of bob's`;
+    return hit >= 40 && bobs === 0;
+  }, { ms: 15000, detail: () => last });
+  console.log(last);
+
+  for (const p of [senders[0], viewer]) p.proc.kill('SIGINT');
   const results = await Promise.all([...senders, viewer].map((p) => p.done));
   for (const r of results) assert.equal(r.code, 0, `${r.name} exits 0` + explain(r));
   const kiosk = results[2];

@@ -94,7 +94,7 @@ void add_media_options(CLI::App& app, media::Options& media, std::string& preset
                 std::string error;
                 return media::parse_window_size(text, &error) ? std::string() : error;
             },
-            "WxH"))
+            ""))
         ->group(group);
     app.add_flag("--fullscreen", media.fullscreen,
                  "--sink window: fill the screen (Wayland; the console's kmssink always does; "

@@ -184,8 +184,11 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
         if (r.state == state) return;
         r.state = state;
         if (state == PeerState::Connected) {
-            if (auto it = sessions_.find(peer); it != sessions_.end())
+            if (auto it = sessions_.find(peer); it != sessions_.end()) {
                 it->second->sample_stats(nullptr);
+                // grid: a member that sends no video gets a "no video" card, not "connecting"
+                if (wall_) wall_->set_sends_video(peer, it->second->remote_sends(Kind::Video));
+            }
         }
         if (state == PeerState::Connected && !liveness_[peer].connected) {
             r.ever_connected = true;

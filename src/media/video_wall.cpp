@@ -16,12 +16,12 @@ constexpr guint kCardColour = 0xff303840;     // dark slate: never a sender's co
 constexpr guint kBackgroundZ = 0, kCardZ = 1, kVideoZ = 2;
 
 // What a tile's card says, by TileState.
-const char* const kCardText[] = {"connecting…", "", "video frozen", "gone"};
+const char* const kCardText[] = {"connecting…", "", "video frozen", "gone", "no video"};
 
 }  // namespace
 
 const char* tile_state_name(VideoWall::TileState s) {
-    static const char* const names[] = {"connecting", "live", "frozen", "gone"};
+    static const char* const names[] = {"connecting", "live", "frozen", "gone", "no video"};
     return names[static_cast<int>(s)];
 }
 
@@ -37,6 +37,7 @@ struct VideoWall::Tile {
     GstElement* video_text = nullptr;  // the label's textoverlay, in `video`
     PadProbe video_probe;
     unsigned video_token = 0;  // counts attach_video()s
+    bool sends_video = true;   // as far as we know
     std::atomic<gint64> last_frame_us{0};
     GstElement* pipeline = nullptr;  // for the probe's clock
     SourceId gone_timer;
@@ -232,6 +233,11 @@ void VideoWall::set_label(const std::string& peer, const std::string& label) {
     show(*t, t->state);
 }
 
+void VideoWall::set_sends_video(const std::string& peer, bool sends) {
+    if (Tile* t = find(peer)) t->sends_video = sends;
+    check_tiles();
+}
+
 void VideoWall::member_gone(const std::string& peer) {
     Tile* t = find(peer);
     if (!t) return;
@@ -375,9 +381,10 @@ void VideoWall::check_tiles() {
     for (auto& t : tiles_) {
         if (t->state == TileState::Gone) continue;
         gint64 last = t->last_frame_us.load();
-        TileState want = !t->video_pad || last == 0 ? TileState::Connecting
-                         : now - last < kFrozenUs   ? TileState::Live
-                                                    : TileState::Frozen;
+        TileState want = !t->video_pad || last == 0
+                             ? (t->sends_video ? TileState::Connecting : TileState::NoVideo)
+                         : now - last < kFrozenUs ? TileState::Live
+                                                  : TileState::Frozen;
         if (want != t->state) show(*t, want);
     }
 }

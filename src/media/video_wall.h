@@ -29,7 +29,7 @@ class VideoWall {
         std::string sink;
         bool fullscreen = false;
     };
-    enum class TileState { Connecting, Live, Frozen, Gone };  // in this order: kCardText
+    enum class TileState { Connecting, Live, Frozen, Gone, NoVideo };  // in this order: kCardText
 
     // Main loop: the compositor, its background and the display sink, added to `pipeline`
     // (which outlives the wall) and started with it. Null and *error (what is missing, its
@@ -46,6 +46,8 @@ class VideoWall {
     void add_member(const std::string& peer, const std::string& label);
     // The member's name became known: the tile's label, when it has one.
     void set_label(const std::string& peer, const std::string& label);
+    // Its call is up and it sends video or not (then the card says "no video").
+    void set_sends_video(const std::string& peer, bool sends);
     // Its call ended: the card says "gone" and the tile leaves after a few seconds unless the
     // member comes back (add_member).
     void member_gone(const std::string& peer);

@@ -154,6 +154,12 @@ TEST(VideoWall, TilesForOneToSixMembers) {
     gst_init(nullptr, nullptr);
     for (int n = 1; n <= 6; ++n) {
         Wall w;
+        // Running, as in roompeer, where the wall starts with the pipeline and members come
+        // later: an empty black grid first.
+        EXPECT_EQ(w.wait_frame([](const Frame& f) {
+            return near(f.at(kW / 2, kH / 2), kBlack) ? std::string() : "not black";
+        }),
+                  "");
         for (int i = 0; i < n; ++i) w.send("m" + std::to_string(i), kColours[i]);
         auto cells = rp::media::grid_cells(n, kW, kH);
         ASSERT_EQ(w.wall->cells(), cells);
@@ -184,6 +190,9 @@ TEST(VideoWall, CardsWhereVideoDoesNotFlowAndTheGridClosesUp) {
     }),
               "");
     EXPECT_EQ(w.wall->state("waiting"), VideoWall::TileState::Connecting);
+    // Its call is up without video: the card says so.
+    w.wall->set_sends_video("waiting", false);
+    EXPECT_EQ(w.wall->state("waiting"), VideoWall::TileState::NoVideo);
     // The stopped member shows a card, not its last frame forever.
     EXPECT_TRUE(
         spin_until([&] { return w.wall->state("stops") == VideoWall::TileState::Frozen; }, 5000));

@@ -7,6 +7,7 @@
 #include "media/dtls_key_cache.h"
 #include "media/local_media.h"
 #include "media/session_manager.h"
+#include "media/video_wall.h"
 #include "report/report.h"
 #include "report/report_file.h"
 #include "signal/room_protocol.h"
@@ -55,7 +56,11 @@ class App : private PeerEvents {
                        bool we_call) override {
         sessions_.member_joined(peer, user_json, we_call);
     }
-    void joined(const std::string& self_id) override { local_.set_sender_id(self_id); }
+    void joined(const std::string& self_id) override {
+        local_.set_sender_id(self_id);
+        // grid: a colour per member; by name, unless it is the default one everybody has.
+        local_.set_pattern_key(opts_.name != "roompeer" ? opts_.name : self_id);
+    }
     void member_left(const std::string& peer) override { sessions_.member_left(peer); }
     void remote_description(const std::string& peer, const SessionDescription& desc) override {
         sessions_.remote_description(peer, desc);
@@ -69,6 +74,7 @@ class App : private PeerEvents {
     void fatal(int code, const std::string& why);
     void leave(const char* why);
     bool start_media();
+    bool start_wall(std::string* error);  // grid
     int fail_before_start(const std::string& why, int code = kExitMedia);
     int finish();
 
@@ -161,6 +167,22 @@ void App::leave(const char* why) {
     sessions_.close_all([this] { g_main_loop_quit(loop_.get()); });
 }
 
+// grid: with --sink window, one window for every member (media/video_wall.h).
+bool App::start_wall(std::string* error) {
+    bool window = false;
+    for (const auto& s : opts_.sinks) window = window || s.kind == "window";
+    if (!window) return true;
+    media::VideoWall::Config wc;
+    wc.width = opts_.window_width;
+    wc.height = opts_.window_height;
+    wc.fullscreen = opts_.fullscreen;
+    wc.latency_ms = opts_.latency_ms;
+    auto wall = media::VideoWall::create(pipeline_.get(), wc, error);
+    if (!wall) return false;
+    sessions_.set_wall(std::move(wall));
+    return true;
+}
+
 bool App::start_media() {
     // What we can decode, probed once here: our offers and answers name nothing else.
     if (std::string dec = media::decoders().summary(); dec.find(';') != std::string::npos)
@@ -178,6 +200,11 @@ bool App::start_media() {
     if (!local_.build(&err)) {
         log::error("media: %s", err.c_str());
         fail_before_start("media: " + err);
+        return false;
+    }
+    if (!start_wall(&err)) {  // grid: --sink window
+        log::error("%s", err.c_str());
+        fail_before_start(err);
         return false;
     }
     if (!monitor_.start(&err)) {

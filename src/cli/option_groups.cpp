@@ -3,6 +3,7 @@
 // checks in option_checks.cpp read afterwards).
 #include "cli/options_internal.h"
 
+#include "media/grid_layout.h"  // grid: --window-size
 #include "util/redact.h"
 
 namespace rp::cli {
@@ -76,6 +77,30 @@ void add_media_options(CLI::App& app, media::Options& media, std::string& preset
                    "window | file:DIR "
                    "(one Matroska file per member, no re-encoding). Default: window with a "
                    "display, else fake")
+        ->group(group);
+    // grid: the video wall of --sink window
+    app.add_option_function<std::string>(
+           "--window-size",
+           [&media](const std::string& text) {
+               if (auto size = media::parse_window_size(text, nullptr)) {
+                   media.window_width = size->first;
+                   media.window_height = size->second;
+               }
+           },
+           "--sink window: size of the one window that shows every member, tiled in a grid "
+           "(WIDTHxHEIGHT, even, 16 to 7680)")
+        ->default_str("1280x720")
+        ->type_name("WxH")
+        ->check(CLI::Validator(
+            [](std::string& text) {
+                std::string error;
+                return media::parse_window_size(text, &error) ? std::string() : error;
+            },
+            ""))
+        ->group(group);
+    app.add_flag("--fullscreen", media.fullscreen,
+                 "--sink window: fill the screen (Wayland; the console's kmssink always does; "
+                 "under X11 give --window-size the screen's size)")
         ->group(group);
     app.add_option("--preset", preset,
                    "Named capture+encode chain from pipelines/presets: rpi4-camera | "

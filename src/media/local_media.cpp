@@ -105,7 +105,10 @@ bool LocalMedia::build(std::string* error) {
         if (chain->raw_tee && video_encoder_element(cfg_) != "v4l2h264enc")
             low_ =
                 std::make_unique<LowEncoding>(pipeline_, chain->encode_bin, chain->raw_tee, cfg_);
-        if (chain->test_source) stamp_frames_of(chain->test_source);
+        if (chain->test_source) {
+            test_source_.reset(GST_ELEMENT(gst_object_ref(chain->test_source)));  // grid
+            stamp_frames_of(chain->test_source);
+        }
         add_counters(video_encoder_, video_tee_);
     }
     if (auto a = resolve_auto(Kind::Audio, cfg_.audio); a && a->kind != "none") {
@@ -127,7 +130,10 @@ bool LocalMedia::build(std::string* error) {
 
 void LocalMedia::on_video_open(GstElement* live_bin) {
     GstPtr<GstElement> vtest(gst_bin_get_by_name(GST_BIN(live_bin), "vtest"));
-    if (vtest) stamp_frames_of(vtest.get());
+    if (!vtest) return;
+    stamp_frames_of(vtest.get());
+    test_source_ = std::move(vtest);  // grid: a reopened test source gets the colour again
+    if (!pattern_key_.empty()) set_pattern_key(pattern_key_);
 }
 
 void LocalMedia::stamp_frames_of(GstElement* test_source) {
@@ -264,6 +270,14 @@ bool LocalMedia::set_low(bool on, int kbps) {
 void LocalMedia::set_sender_id(const std::string& id) {
     sender_tag_.store(media::sender_tag(id.data(), id.size()));
     if (tone_) tone_->set_tag(static_cast<std::uint16_t>(sender_tag_.load()));
+}
+
+void LocalMedia::set_pattern_key(const std::string& key) {
+    pattern_key_ = key;
+    if (!test_source_) return;
+    std::uint32_t rgb = pattern_colour(key);
+    g_object_set(test_source_.get(), "background-color", 0xff000000u | rgb, nullptr);
+    log::info("video: test picture colour #%06x (from '%s')", rgb, key.c_str());
 }
 
 void LocalMedia::request_keyframe() {

@@ -44,6 +44,9 @@ class LocalMedia {
     // --latency-probe stamp's sender tag, the test tone's frequency). Any id before the first.
     void set_sender_id(const std::string& id);
     std::uint32_t sender_tag() const { return sender_tag_.load(); }
+    // grid: main loop; the test picture's background colour from `key` (our name, or our id),
+    // so that every member's picture looks different on a video wall.
+    void set_pattern_key(const std::string& key);
 
     // Main loop: a bus error from `src`. Handled: a capture source went away and is being
     // reopened (the calls go on). Fatal: it failed before it ever ran.
@@ -92,6 +95,10 @@ class LocalMedia {
     GstElement* video_tee_ = nullptr;
     GstElement* audio_tee_ = nullptr;
     GstElement* video_encoder_ = nullptr;
+    // grid: videotestsrc vtest, when it is ours (the live one: a camera-loss guard may make a
+    // new one), and the key its colour comes from.
+    GstPtr<GstElement> test_source_;
+    std::string pattern_key_;
     std::atomic<gint64> last_keyframe_us_{0};
     std::atomic<bool> keyframe_pending_{false};
     // The merged keyframe request waiting for its gap to pass. Made on a streaming thread and

@@ -45,6 +45,10 @@ struct Options {
     int video_bitrate_kbps = 800;    // the ceiling of congestion control
     int min_video_bitrate_kbps = 0;  // its floor; 0 until the options are read (then >= 16)
     std::vector<SinkSpec> sinks;
+    // grid: --sink window's one window (media/video_wall.h)
+    int window_width = 1280;  // --window-size
+    int window_height = 720;
+    bool fullscreen = false;                 // --fullscreen
     std::optional<VideoPreset> video_chain;  // from --preset or --video-pipeline
     std::string
         preset_pick_note;  // issue 13: the preset a Pi model got with --video auto, or why not

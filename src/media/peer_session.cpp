@@ -36,14 +36,15 @@ void PeerSession::Ref::post(std::function<void(PeerSession&)> fn) const {
 
 PeerSession::PeerSession(std::string peer, GstElement* pipeline, LocalMedia& local,
                          const Options& cfg, std::shared_ptr<MediaCounters> counters,
-                         SessionCallbacks cb)
+                         SessionCallbacks cb, std::shared_ptr<VideoWall> wall)
     : peer_(std::move(peer)),
       pipeline_(pipeline),
       local_(local),
       cfg_(cfg),
       cb_(std::move(cb)),
       senders_(peer_, pipeline, local, cfg),
-      remote_(peer_, pipeline, cfg.sinks, std::move(counters), local.audio_output()),
+      remote_(peer_, pipeline, cfg.sinks, std::move(counters), local.audio_output(),
+              std::move(wall)),
       candidates_(peer_) {}
 
 // The order matters: the senders leave the shared tees first, webrtcbin stops (NULL, which

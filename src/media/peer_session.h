@@ -52,7 +52,8 @@ enum class Negotiation {
 class PeerSession {
   public:
     PeerSession(std::string peer, GstElement* pipeline, LocalMedia& local, const Options& cfg,
-                std::shared_ptr<MediaCounters> counters, SessionCallbacks cb);
+                std::shared_ptr<MediaCounters> counters, SessionCallbacks cb,
+                std::shared_ptr<VideoWall> wall = nullptr);  // grid
     ~PeerSession();
     PeerSession(const PeerSession&) = delete;
     PeerSession& operator=(const PeerSession&) = delete;

@@ -67,10 +67,12 @@ void discard(GstPad* pad) {
 
 RemoteStreams::RemoteStreams(std::string peer, GstElement* pipeline,
                              const std::vector<SinkSpec>& sinks,
-                             std::shared_ptr<MediaCounters> counters, AudioOutput* audio_out)
+                             std::shared_ptr<MediaCounters> counters, AudioOutput* audio_out,
+                             std::shared_ptr<VideoWall> wall)
     : peer_(std::move(peer)),
       pipeline_(pipeline),
       counters_(std::move(counters)),
+      wall_(wall),
       audio_out_(audio_out && audio_out->enabled() ? audio_out : nullptr) {
     for (const auto& s : sinks) {
         if (s.kind == "window") window_ = true;
@@ -186,9 +188,11 @@ bool RemoteStreams::attach(GstPad* rtp_pad, std::string* error) {
     names.insert(names.end(),
                  {"tee", "queue", kind == Kind::Video ? "videoconvert" : "audioconvert"});
     if (kind == Kind::Audio) names.push_back("audioresample");
-    // issue 13 (audio): decoded audio goes into the one mixed output, when there is one.
+    // issue 13: decoded audio goes into the one mixed output, when there is one, and with the
+    // video wall (grid) decoded video ends in its compositor, not in a sink.
     const bool to_mixer = kind == Kind::Audio && audio_out_;
-    if (!to_mixer)
+    std::shared_ptr<VideoWall> wall = kind == Kind::Video && window_ ? wall_.lock() : nullptr;
+    if (!to_mixer && !wall)
         names.push_back(window_ ? (kind == Kind::Video ? "autovideosink" : "fakesink")
                                 : "fakesink");
     std::map<std::string, GstElement*> made;
@@ -206,7 +210,7 @@ bool RemoteStreams::attach(GstPad* rtp_pad, std::string* error) {
     std::vector<GstElement*> decode = {tee, made["queue"], dec,
                                        made[kind == Kind::Video ? "videoconvert" : "audioconvert"]};
     if (kind == Kind::Audio) decode.push_back(made["audioresample"]);
-    GstElement* sink = to_mixer ? nullptr : made[names.back()];
+    GstElement* sink = to_mixer || wall ? nullptr : made[names.back()];
     if (sink) decode.push_back(sink);
     g_object_set(tee, "allow-not-linked", TRUE, nullptr);
     if (sink) g_object_set(sink, "sync", FALSE, nullptr);
@@ -224,6 +228,12 @@ bool RemoteStreams::attach(GstPad* rtp_pad, std::string* error) {
         if (!in || gst_pad_link(out.get(), in.get()) != GST_PAD_LINK_OK)
             return fail("cannot link it to the audio output's mixer");
         mixer_pads_.push_back(std::move(in));
+    }
+    if (wall) {  // grid
+        GstPtr<GstPad> raw(gst_element_get_static_pad(decode.back(), "src"));
+        std::string why;
+        if (!wall->attach_video(peer_, raw.get(), &why, &wall_token_))
+            return fail("video wall: " + why);
     }
 
     // `this` outlives the probe: teardown() stops the decoder before we go.
@@ -350,6 +360,9 @@ void RemoteStreams::teardown() {
     for (auto& e : elements_) e.reset();  // in the order added
     elements_.clear();
     mixer_pads_.clear();  // issue 13: nothing feeds them now; the mixer keeps playing
+    // grid: our elements are stopped, so nothing pushes into the wall any more.
+    if (auto wall = wall_.lock(); wall && wall_token_) wall->detach_video(peer_, wall_token_);
+    wall_token_ = 0;
 }
 
 }  // namespace rp::media

@@ -5,6 +5,7 @@
 #include "media/audio_output.h"
 #include "media/codecs.h"
 #include "media/options.h"
+#include "media/video_wall.h"
 #include "report/peer_record.h"
 #include "util/gobj.h"
 #include "util/main_thread.h"
@@ -31,7 +32,8 @@ class RemoteStreams {
     // `audio_out` (issue 13, borrowed, may be null): the run's mixed audio output, which
     // outlives every session; with it, decoded audio goes there instead of a sink of its own.
     RemoteStreams(std::string peer, GstElement* pipeline, const std::vector<SinkSpec>& sinks,
-                  std::shared_ptr<MediaCounters> counters, AudioOutput* audio_out = nullptr);
+                  std::shared_ptr<MediaCounters> counters, AudioOutput* audio_out = nullptr,
+                  std::shared_ptr<VideoWall> wall = nullptr);  // grid: --sink window's wall
     ~RemoteStreams();
 
     // Main loop, once the remote description tells what the member sends: opens the recording
@@ -64,6 +66,8 @@ class RemoteStreams {
     bool window_ = false;
     std::string record_dir_;
     std::shared_ptr<MediaCounters> counters_;
+    std::weak_ptr<VideoWall> wall_;  // grid: video goes there; audio as before
+    unsigned wall_token_ = 0;        // grid: our video's attachment to it
     std::mutex mutex_;  // held by the entry points (all on the main loop; probes only count)
     std::vector<BinElement> elements_;  // every element of every branch, in the order added
     std::unique_ptr<Recording> rec_;

@@ -185,8 +185,11 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
         if (r.state == state) return;
         r.state = state;
         if (state == PeerState::Connected) {
-            if (auto it = sessions_.find(peer); it != sessions_.end())
+            if (auto it = sessions_.find(peer); it != sessions_.end()) {
                 it->second->sample_stats(nullptr);
+                // grid: a member that sends no video gets a "no video" card, not "connecting"
+                if (wall_) wall_->set_sends_video(peer, it->second->remote_sends(Kind::Video));
+            }
         }
         if (state == PeerState::Connected && !liveness_[peer].connected) {
             r.ever_connected = true;
@@ -211,8 +214,13 @@ PeerSession* SessionManager::create_session(const std::string& peer) {
         log::warn("peer %s: %s; closing that session", peer.c_str(), why.c_str());
         end_session(peer, PeerState::Failed, why);
     };
-    auto session =
-        std::make_unique<PeerSession>(peer, pipeline_, local_, cfg_, rec.counters, std::move(cb));
+    if (wall_) {  // grid: a tile, labelled with the member's name (or id)
+        JsonPtr user = json::parse(rec.user_json);
+        wall_->add_member(peer,
+                          json::get_string(json::as_object(user.get()), "name").value_or(peer));
+    }
+    auto session = std::make_unique<PeerSession>(peer, pipeline_, local_, cfg_, rec.counters,
+                                                 std::move(cb), wall_);
     PeerSession* raw = session.get();
     sessions_[peer] = std::move(session);
     return raw;
@@ -226,6 +234,10 @@ void SessionManager::member_joined(const std::string& peer, const std::string& u
     }
     PeerRecord& rec = record(peer);
     if (user_json != "{}" || rec.user_json.empty()) rec.user_json = user_json;
+    if (wall_) {  // grid: a call that began before its member's name came
+        JsonPtr user = json::parse(rec.user_json);
+        wall_->set_label(peer, json::get_string(json::as_object(user.get()), "name").value_or(""));
+    }
     log::info("peer %s: joined%s", peer.c_str(), we_call ? ", calling" : "");
     if (!we_call || sessions_.count(peer) || !has_room_for(peer)) return;
     PeerSession* s = create_session(peer);
@@ -255,6 +267,7 @@ void SessionManager::end_session(const std::string& peer, PeerState state,
     // Detach now so new events for this id start fresh; destroy once the recording is closed.
     std::shared_ptr<PeerSession> closing(std::move(it->second));
     sessions_.erase(it);
+    if (wall_) wall_->member_gone(peer);  // grid: a "gone" card, then the grid closes up
     signaller_.session_ended(peer);
     closing->finish([closing]() mutable {
         // Destroying from inside a GStreamer probe's aftermath is fine: we are on the main loop.

@@ -6,6 +6,7 @@
 #include "media/adaptation.h"
 #include "media/local_media.h"
 #include "media/peer_session.h"
+#include "media/video_wall.h"
 #include "report/peer_record.h"
 #include "report/stats.h"
 #include "util/gobj.h"
@@ -47,6 +48,8 @@ class SessionManager : public PeerEvents {
     // on the main loop once every webrtcbin answered.
     void collect_stats(std::function<void(std::vector<PeerStats>)> done);
     size_t session_count() const { return sessions_.size(); }
+    // grid: --sink window's wall; every call from now on shows its video there.
+    void set_wall(std::shared_ptr<VideoWall> wall) { wall_ = std::move(wall); }
     bool closing() const { return closing_; }
 
   private:
@@ -73,6 +76,7 @@ class SessionManager : public PeerEvents {
     const Options& cfg_;
     PeerSignaller& signaller_;
     bool closing_ = false;
+    std::shared_ptr<VideoWall> wall_;  // grid: before sessions_, which hold it weakly
     std::map<std::string, std::unique_ptr<PeerSession>> sessions_;
     std::map<std::string, std::vector<IceCandidate>>
         early_candidates_;             // before the session exists

@@ -114,4 +114,12 @@ double test_pattern_psnr(const LumaPlane& plane, int top, std::uint16_t frame, s
     return db > 100 ? 100 : db;
 }
 
+std::uint32_t pattern_colour(const std::string& key) {
+    static constexpr std::uint32_t kColours[] = {0xd03030, 0x30b040, 0x3050d0, 0xd0c020,
+                                                 0xc040c0, 0x20b8c0, 0xe07818, 0x7040c0};
+    std::uint32_t h = 2166136261u;  // FNV-1a
+    for (unsigned char c : key) h = (h ^ c) * 16777619u;
+    return kColours[h % (sizeof kColours / sizeof kColours[0])];
+}
+
 }  // namespace rp::media

@@ -8,6 +8,7 @@
 #include "media/frame_stamp.h"
 
 #include <cstdint>
+#include <string>
 
 namespace rp::media {
 
@@ -17,5 +18,9 @@ void paint_test_pattern(LumaPlane plane, int top, std::uint16_t frame, std::uint
 // row; 100 for a perfect match, 0 when there are no rows.
 double test_pattern_psnr(const LumaPlane& plane, int top, std::uint16_t frame, std::uint16_t tag,
                          int row_step = 2);
+
+// grid: the background colour (0xRRGGBB) of a sender's test picture, one of 8 well-apart
+// colours picked by `key` (its name, or its id), so that members tell apart on a video wall.
+std::uint32_t pattern_colour(const std::string& key);
 
 }  // namespace rp::media

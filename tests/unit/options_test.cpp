@@ -488,6 +488,20 @@ TEST_F(OptionsTest, BadSinksAreUsageErrors) {
         expect_usage_error({"--sink", sink}, "--sink");
 }
 
+// grid: --sink window's one window.
+TEST_F(OptionsTest, WindowSizeAndFullscreen) {
+    expect_runs(run({"--sink", "window"}));
+    EXPECT_EQ(cfg.window_width, 1280);
+    EXPECT_EQ(cfg.window_height, 720);
+    EXPECT_FALSE(cfg.fullscreen);
+    expect_runs(run({"--sink", "window", "--window-size", "640x360", "--fullscreen"}));
+    EXPECT_EQ(cfg.window_width, 640);
+    EXPECT_EQ(cfg.window_height, 360);
+    EXPECT_TRUE(cfg.fullscreen);
+    for (const char* bad : {"640", "640x", "0x0", "641x480", "huge", "99999x99999"})
+        expect_usage_error({"--window-size", bad}, "--window-size");
+}
+
 // ---- ICE -------------------------------------------------------------------------------------
 
 TEST_F(OptionsTest, StunNoneGivesAnEmptyList) {

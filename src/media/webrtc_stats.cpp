@@ -49,14 +49,21 @@ struct Walk {
     RtpTotals* out;
 };
 
+// One entry of webrtcbin's get-stats structure, and its type; null when it is not one.
+const GstStructure* stats_entry(const GValue* value, GstWebRTCStatsType* type) {
+    if (!GST_VALUE_HOLDS_STRUCTURE(value)) return nullptr;
+    const GstStructure* s = gst_value_get_structure(value);
+    if (!gst_structure_get_enum(s, "type", GST_TYPE_WEBRTC_STATS_TYPE,
+                                reinterpret_cast<gint*>(type)))
+        return nullptr;
+    return s;
+}
+
 gboolean visit(GQuark, const GValue* value, gpointer data) {
     RtpTotals& t = *static_cast<Walk*>(data)->out;
-    if (!GST_VALUE_HOLDS_STRUCTURE(value)) return TRUE;
-    const GstStructure* s = gst_value_get_structure(value);
     GstWebRTCStatsType type;
-    if (!gst_structure_get_enum(s, "type", GST_TYPE_WEBRTC_STATS_TYPE,
-                                reinterpret_cast<gint*>(&type)))
-        return TRUE;
+    const GstStructure* s = stats_entry(value, &type);
+    if (!s) return TRUE;
     auto ms = [](std::optional<double> seconds) {
         return seconds ? std::optional<double>(*seconds * 1000) : std::nullopt;
     };
@@ -112,12 +119,9 @@ std::uint64_t packets_repaired(GstElement* webrtc) {
 
 gboolean visit_feedback(GQuark, const GValue* value, gpointer data) {
     SendFeedback& f = *static_cast<SendFeedback*>(data);
-    if (!GST_VALUE_HOLDS_STRUCTURE(value)) return TRUE;
-    const GstStructure* s = gst_value_get_structure(value);
     GstWebRTCStatsType type;
-    if (!gst_structure_get_enum(s, "type", GST_TYPE_WEBRTC_STATS_TYPE,
-                                reinterpret_cast<gint*>(&type)))
-        return TRUE;
+    const GstStructure* s = stats_entry(value, &type);
+    if (!s) return TRUE;
     // The codec entries name the SSRC of each of our streams (the "kind" of the RTP entries
     // is not reliable with bundling in 1.22).
     const char* codec_type = gst_structure_get_string(s, "codec-type");

@@ -178,6 +178,11 @@ TEST(VideoWall, TilesForOneToSixMembers) {
 TEST(VideoWall, CardsWhereVideoDoesNotFlowAndTheGridClosesUp) {
     gst_init(nullptr, nullptr);
     Wall w;
+    // As in roompeer, members come once the wall runs: an empty black grid first.
+    ASSERT_EQ(w.wait_frame([](const Frame& f) {
+        return near(f.at(kW / 2, kH / 2), kBlack) ? std::string() : "not black";
+    }),
+              "");
     w.send("live", kColours[0]);
     w.wall->add_member("waiting", "waiting");  // no video yet: "connecting"
     w.send("stops", kColours[2], 10);          // one second of video, then nothing

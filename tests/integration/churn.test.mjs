@@ -1,6 +1,6 @@
 // 50 join/leave cycles of a second member against one long-running roompeer: its open file
 // descriptors return to the baseline (within 5), and its memory does not keep growing: less
-// than 12 MB over the second 25 cycles (a leak grows with every call; what the first calls
+// than 15 MB over the second 25 cycles (a leak grows with every call; what the first calls
 // warm up, glibc's per-thread malloc arenas for one, does not), under 30 MB in all.
 // (Removing a webrtcbin leaks sockets unless it is torn down carefully in GStreamer 1.22.)
 import { startServer, startPeer, waitUntil, assert, explain } from './lib.mjs';
@@ -64,7 +64,7 @@ try {
   // arrived never met the host).
   assert.ok(rh.report.peers.length >= connected + 1, 'every guest that called is in the report');
   assert.ok(Math.abs(fd1 - fd0) <= 5, `file descriptors ${fd0} -> ${fd1}`);
-  assert.ok(rss1 - rssMid < 12, `RSS grew ${(rss1 - rssMid).toFixed(1)} MB over the second ${CYCLES - Math.floor(CYCLES / 2)} cycles`);
+  assert.ok(rss1 - rssMid < 15, `RSS grew ${(rss1 - rssMid).toFixed(1)} MB over the second ${CYCLES - Math.floor(CYCLES / 2)} cycles`);
   assert.ok(rss1 - rss0 < 30, `RSS grew ${(rss1 - rss0).toFixed(1)} MB`);
   console.log('no leaks under churn: ok');
 } finally {

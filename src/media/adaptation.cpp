@@ -18,7 +18,8 @@ Adaptation::Adaptation(LocalMedia& local, const Options& cfg, Calls calls)
     : local_(local),
       cfg_(cfg),
       calls_(std::move(calls)),
-      planner_(floor_of(cfg), cfg.video_bitrate_kbps, cfg.fps, local.low_possible()) {
+      planner_(floor_of(cfg), cfg.video_bitrate_kbps, cfg.fps, local.low_possible(),
+               RateController::kStartKbps) {
     planner_.set_size(cfg.width, cfg.height);
     // `this` is safe: the source goes with timer_.
     timer_.reset(g_timeout_add(

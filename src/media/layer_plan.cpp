@@ -4,10 +4,12 @@
 
 namespace rp::media {
 
-LayerPlanner::LayerPlanner(int floor_kbps, int ceiling_kbps, int fps, bool low_possible)
+LayerPlanner::LayerPlanner(int floor_kbps, int ceiling_kbps, int fps, bool low_possible,
+                           int idle_kbps)
     : floor_(std::max(1, std::min(floor_kbps, ceiling_kbps))),
       ceiling_(std::max(1, ceiling_kbps)),
       fps_(std::max(1, fps)),
+      idle_kbps_(idle_kbps > 0 ? idle_kbps : ceiling_),
       low_possible_(low_possible) {}
 
 int LayerPlanner::degraded_fps(int kbps, int width, int height) const {
@@ -65,9 +67,9 @@ LayerPlan LayerPlanner::plan(const std::vector<PeerEstimate>& peers, double now_
     }
     // Nobody on full: the full encoder keeps what the best member could take (it runs for
     // nobody, but is ready when one moves back up).
-    // Nobody at all: the configured bitrate, as before any call.
+    // Nobody at all: the idle rate, where a call's estimate starts.
     out.full_kbps = std::clamp(any_full        ? full_min
-                               : peers.empty() ? ceiling_
+                               : peers.empty() ? idle_kbps_
                                                : best,
                                floor_, ceiling_);
     int low_cap = std::max(floor_, static_cast<int>(kLowShare * ceiling_));

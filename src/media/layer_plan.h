@@ -32,7 +32,10 @@ class LayerPlanner {
   public:
     // Kbit/s and frames per second of the full encoding as configured; floor <= ceiling.
     // `low_possible`: the chain can make a low encoding at all (roompeer's own encoders).
-    LayerPlanner(int floor_kbps, int ceiling_kbps, int fps, bool low_possible = true);
+    // `idle_kbps`: the full encoding's rate while no call is planned yet (0: the ceiling), so
+    // that a call's first second is not sent at the ceiling before its estimate exists.
+    LayerPlanner(int floor_kbps, int ceiling_kbps, int fps, bool low_possible = true,
+                 int idle_kbps = 0);
 
     // One tick at `now_s` (any monotonic seconds).
     LayerPlan plan(const std::vector<PeerEstimate>& peers, double now_s);
@@ -67,6 +70,7 @@ class LayerPlanner {
         double dwell_s = kMinDwellS;
     };
     int floor_, ceiling_, fps_;
+    int idle_kbps_;
     bool low_possible_;
     int width_ = 640, height_ = 480;
     std::map<std::string, State> state_;

@@ -6,6 +6,7 @@
 #include "media/encoder_fragments.h"
 #include "media/frame_stamp.h"
 #include "media/pi_camera.h"
+#include "media/rate_controller.h"
 #include "media/test_pattern.h"
 #include "media/tone_source.h"
 #include "media/video_chain.h"
@@ -98,6 +99,11 @@ bool LocalMedia::build(std::string* error) {
         target_fps_ = cfg_.fps;
         full_kbps_ = cfg_.video_bitrate_kbps;
         if (chain->named_encoder) {
+            // Calls start at congestion control's start rate (media/adaptation.h): the first
+            // second of a call, before its first estimate, must not fill a thin link's queue.
+            set_full_target(std::min(cfg_.video_bitrate_kbps, std::max(cfg_.min_video_bitrate_kbps,
+                                                                       RateController::kStartKbps)),
+                            cfg_.fps);
             GstPtr<GstPad> in(gst_element_get_static_pad(video_encoder_, "sink"));
             gst_pad_add_probe(in.get(), GST_PAD_PROBE_TYPE_BUFFER, &LocalMedia::decimate, this,
                               nullptr);

@@ -3,6 +3,7 @@
 #include "media/frame_stamp.h"
 #include "media/test_pattern.h"
 #include "util/gobj.h"
+#include "util/log.h"
 
 #include <gst/video/video.h>
 
@@ -27,6 +28,13 @@ FrameFacts grid_of(const LumaPlane& p, int top) {
     return f;
 }
 
+// -v: each freeze as it ends, so that it can be set beside what the sender logged then.
+void note_freeze(std::int64_t gap_us, const std::string& peer) {
+    if (gap_us > 0)
+        log::debug("peer %s: video froze for %.0f ms", peer.c_str(),
+                   static_cast<double>(gap_us) / 1e3);
+}
+
 }  // namespace
 
 void analyze_luma(const LumaPlane& plane, std::int64_t arrival_us, MediaCounters& c,
@@ -43,7 +51,7 @@ void analyze_luma(const LumaPlane& plane, std::int64_t arrival_us, MediaCounters
         f.expected_tag = sender_tag(peer.data(), peer.size());
         f.psnr_db = test_pattern_psnr(plane, top, stamp->frame, stamp->sender);
     }
-    c.video_quality.on_frame(f);
+    note_freeze(c.video_quality.on_frame(f), peer);
     if (!stamp) return;
     // Glass-to-glass latency: now - then.
     std::uint32_t latency = stamp_clock_ms() - stamp->ms;  // modulo 2^32
@@ -60,7 +68,7 @@ void analyze_video_frame(GstPad* pad, GstBuffer* buf, MediaCounters& c, const st
         !gst_video_frame_map(&frame, &info, buf, GST_MAP_READ)) {
         FrameFacts f;  // a frame we cannot look into still counts for rate and freezes
         f.arrival_us = arrival;
-        c.video_quality.on_frame(f);
+        note_freeze(c.video_quality.on_frame(f), peer);
         return;
     }
     analyze_luma({static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)),

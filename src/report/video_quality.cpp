@@ -29,8 +29,9 @@ bool nearly_same(const std::vector<std::uint8_t>& a, const std::vector<std::uint
            VideoQuality::kStillShare * static_cast<double>(a.size());
 }
 
-void VideoQuality::on_frame(const FrameFacts& f) {
+std::int64_t VideoQuality::on_frame(const FrameFacts& f) {
     bool black = !f.grid.empty() && mean_luma(f.grid) <= kBlackLuma;
+    std::int64_t froze = 0;
     std::lock_guard<std::mutex> lock(mutex_);
     if (frames_++ == 0) {
         first_us_ = f.arrival_us;
@@ -44,6 +45,7 @@ void VideoQuality::on_frame(const FrameFacts& f) {
             if (gap >= std::max(3 * mean, mean + 150'000)) {
                 ++freezes_;
                 freeze_us_ += gap;
+                froze = gap;
             }
         }
         if (gap_count_ == kFreezeWindow)
@@ -63,7 +65,7 @@ void VideoQuality::on_frame(const FrameFacts& f) {
     last_grid_w_ = f.grid_w;
     last_grid_h_ = f.grid_h;
 
-    if (!f.stamped) return;
+    if (!f.stamped) return froze;
     ++stamped_;
     if (f.sender_tag != 0) {
         ++tagged_;
@@ -90,6 +92,7 @@ void VideoQuality::on_frame(const FrameFacts& f) {
         ++psnr_n_;
         psnr_sum_ += db;
     }
+    return froze;
 }
 
 VideoFigures VideoQuality::figures(std::int64_t) const {

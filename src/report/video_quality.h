@@ -39,8 +39,9 @@ class VideoQuality {
     static constexpr int kStillDelta = 12;
     static constexpr double kStillShare = 0.0025;
 
-    // Streaming thread: one decoded frame.
-    void on_frame(const FrameFacts& f);
+    // Streaming thread: one decoded frame. Returns the gap before it when that gap was a
+    // freeze (microseconds), else 0.
+    std::int64_t on_frame(const FrameFacts& f);
     // Main loop: the figures so far; `now_us` is g_get_monotonic_time()'s clock. Time-based
     // figures run from the first frame to the last one (the end of the call's video).
     VideoFigures figures(std::int64_t now_us) const;

@@ -108,3 +108,14 @@ TEST(LayerPlan, BalancedDegradationDropsTheFrameRateUnderItsBitsPerPixel) {
     EXPECT_EQ(lp.degraded_fps(50, 320, 240), 24);
     EXPECT_EQ(lp.degraded_fps(60, 320, 240), 30);
 }
+
+// Before any call has an estimate the full encoding runs at the idle rate (congestion control's
+// start rate), so a call's first second does not go out at the ceiling; within floor/ceiling.
+TEST(LayerPlan, NoCallYetIsTheIdleRate) {
+    EXPECT_EQ(LayerPlanner(100, 800, 30, true, 300).plan({}, 0).full_kbps, 300);
+    EXPECT_EQ(LayerPlanner(500, 800, 30, true, 300).plan({}, 0).full_kbps, 500);
+    EXPECT_EQ(LayerPlanner(100, 200, 30, true, 300).plan({}, 0).full_kbps, 200);
+    LayerPlanner lp(100, 800, 30, true, 300);
+    EXPECT_EQ(lp.plan({{"a", 640}}, 1).full_kbps, 640);
+    EXPECT_EQ(lp.plan({}, 2).full_kbps, 300) << "the last call left";
+}

@@ -12,6 +12,17 @@ int floor_of(const Options& cfg) {
     return cfg.min_video_bitrate_kbps > 0 ? cfg.min_video_bitrate_kbps
                                           : std::min(100, cfg.video_bitrate_kbps);
 }
+// A main-loop timer that calls `Method` of `self` every `ms` until its source is removed.
+template <void (Adaptation::*Method)()>
+guint every(guint ms, Adaptation* self) {
+    return g_timeout_add(
+        ms,
+        [](gpointer p) -> gboolean {
+            (static_cast<Adaptation*>(p)->*Method)();
+            return G_SOURCE_CONTINUE;
+        },
+        self);
+}
 }  // namespace
 
 Adaptation::Adaptation(LocalMedia& local, const Options& cfg, Calls calls)
@@ -21,17 +32,13 @@ Adaptation::Adaptation(LocalMedia& local, const Options& cfg, Calls calls)
       planner_(floor_of(cfg), cfg.video_bitrate_kbps, cfg.fps, local.low_possible(),
                RateController::kStartKbps) {
     planner_.set_size(cfg.width, cfg.height);
-    // `this` is safe: the source goes with timer_.
-    timer_.reset(g_timeout_add(
-        1000,
-        [](gpointer p) -> gboolean {
-            static_cast<Adaptation*>(p)->tick();
-            return G_SOURCE_CONTINUE;
-        },
-        this));
+    // `this` is safe: the sources go with timer_ and queue_timer_.
+    timer_.reset(every<&Adaptation::tick>(1000, this));
+    queue_timer_.reset(every<&Adaptation::check_queues>(100, this));
 }
 
 Adaptation::~Adaptation() {
+    queue_timer_.reset();
     timer_.reset();
 }
 
@@ -72,6 +79,22 @@ void Adaptation::tick() {
         });
     }
     if (sends && pending_ == 0) apply();
+}
+
+void Adaptation::check_queues() {
+    if (!local_.sends(Kind::Video)) return;
+    double now = g_get_monotonic_time() / 1e6;
+    bool cut = false;
+    for (auto& [id, st] : state_) {
+        auto rtt = st.rtcp ? st.rtcp->blocks().take_max_rtt_ms() : std::nullopt;
+        int before = st.rc.estimate_kbps();
+        if (!rtt || !st.rc.on_round_trip(*rtt, now)) continue;
+        cut = true;
+        log::debug("peer %s: estimate %d -> %d kbit/s (queue; rtt %.0f ms)", id.c_str(), before,
+                   st.rc.estimate_kbps(), *rtt);
+    }
+    // A tick waiting for get-stats applies it when the answers are in.
+    if (cut && pending_ == 0) apply();
 }
 
 void Adaptation::on_sample(const std::string& id, const SendFeedback& f) {

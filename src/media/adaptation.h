@@ -1,6 +1,7 @@
 // Congestion control of the shared encoder, on the main loop: once a second every connected
 // call's get-stats feeds its RateController (loss and RTT of our video, from the member's RTCP
-// receiver reports), LayerPlanner turns the estimates into the full encoder's bitrate and
+// receiver reports), and every 0.1 s the round trips of the reports that came meanwhile (a
+// queue cuts at once). LayerPlanner turns the estimates into the full encoder's bitrate and
 // frame rate, the low encoding and each call's layer, and LocalMedia and PeerSenders apply it.
 // Every call's MediaCounters get its target_kbps, layer and estimate_kbps.
 #pragma once
@@ -49,6 +50,7 @@ class Adaptation {
         gint64 last_feed_us = 0;
     };
     void tick();
+    void check_queues();
     void on_sample(const std::string& id, const SendFeedback& f);
     void apply();
 
@@ -60,6 +62,7 @@ class Adaptation {
     int applied_full_kbps_ = -1, applied_fps_ = -1;
     int pending_ = 0;  // get-stats requests not answered yet
     SourceId timer_;
+    SourceId queue_timer_;
     Lifetime alive_ = make_lifetime();
 };
 

@@ -15,6 +15,27 @@ double RateController::clamp(double v) const {
     return std::clamp(v, floor_, ceiling_);
 }
 
+bool RateController::on_round_trip(double rtt, double now) {
+    if (rtt <= 0) return false;
+    if (!min_rtt_ || rtt < *min_rtt_) min_rtt_ = rtt;
+    // The reports after a cut still show the queue it drains: a shrinking one cuts no more.
+    bool draining = last_round_trip_ && rtt < *last_round_trip_ - kDrainingMs;
+    last_round_trip_ = rtt;
+    if (rtt - *min_rtt_ <= kQueueMs || draining) return false;
+    double gap = std::max(kQueueCutGapS, 1.5 * rtt / 1000);
+    if (last_queue_cut_s_ && now - *last_queue_cut_s_ < gap) return false;
+    // The first cut of a run remembers where the link congested (the increase is slow there);
+    // the cuts that follow it within a few seconds are the same congestion.
+    if (!last_queue_cut_s_ || now - *last_queue_cut_s_ > 3.0) congested_at_ = estimate_;
+    last_queue_cut_s_ = now;
+    estimate_ = clamp(estimate_ * kQueueCut);
+    hold_s_ = 1.0;
+    clear_s_ = 0;
+    since_cut_s_ = 0;
+    action_ = "decrease";
+    return true;
+}
+
 int RateController::update(const RateInput& in) {
     double dt = std::clamp(in.dt_s, 0.05, 5.0);
     // Loss: the worse of RTCP's and TWCC's view.

@@ -30,6 +30,13 @@ class RateController {
 
     // One tick: returns the new estimate (kbit/s, within [floor, ceiling]).
     int update(const RateInput& in);
+    // Between ticks, as the member's reports come (about every 0.1 s): the largest round trip
+    // they told since the last call, at `now_s` (any monotonic clock). A queue, the round trip
+    // over its floor by more than kQueueMs and not draining, cuts at once by kQueueCut, at most
+    // once per max(kQueueCutGapS, 1.5 round trips). update() hears of a queue up to a second
+    // late, and by then the link's queue is full: it drops packets, and retransmissions come
+    // after the receiver gave up on them. Returns whether it cut.
+    bool on_round_trip(double rtt_ms, double now_s);
     int estimate_kbps() const { return static_cast<int>(estimate_ + 0.5); }
     // Why the last update moved: "increase", "hold", "decrease".
     const char* last_action() const { return action_; }
@@ -46,6 +53,10 @@ class RateController {
     static constexpr double kNear = 0.85;         // of the estimate at the last cut: slow there
     static constexpr double kForgetS = 2.0;       // clear this long: that cut is forgotten
     static constexpr double kDelayGrowthMs = 30;  // RTT above its floor by this much: queueing
+    static constexpr double kQueueMs = 60;        // on_round_trip: RTT over its floor, a queue
+    static constexpr double kQueueCut = 0.85;
+    static constexpr double kQueueCutGapS = 0.5;
+    static constexpr double kDrainingMs = 15;  // a round trip this much under the last: draining
 
   private:
     double clamp(double v) const;
@@ -58,6 +69,8 @@ class RateController {
     double hold_s_ = 0;  // after a decrease: no increase for a moment
     double clear_s_ = 0;
     double since_cut_s_ = 1e9;
+    std::optional<double> last_queue_cut_s_;  // on_round_trip's clock
+    std::optional<double> last_round_trip_;   // on_round_trip's previous figure
     double congested_at_ = 0;  // the estimate when the last cut came  // how long the link has been
                                // clear: the increase speeds up
     const char* action_ = "hold";

@@ -1,6 +1,7 @@
 #include "media/rtcp_blocks.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace rp::media {
 
@@ -155,13 +156,21 @@ std::optional<double> ReportBlockStore::rtt_ms() const {
 void ReportBlockStore::add(const std::vector<ReportBlock>& blocks, std::uint32_t arrival) {
     std::lock_guard<std::mutex> lock(mutex_);
     for (const auto& b : blocks) {
-        if (auto rtt = round_trip_ms(b, arrival)) rtt_ms_ = rtt;
+        if (auto rtt = round_trip_ms(b, arrival)) {
+            rtt_ms_ = rtt;
+            if (!max_rtt_ms_ || *rtt > *max_rtt_ms_) max_rtt_ms_ = rtt;
+        }
         Slot& slot = blocks_[b.ssrc];
         slot.last = b;
         ++slot.count;
         slot.fraction_sum += b.fraction_lost / 256.0;
         ++slot.fractions;
     }
+}
+
+std::optional<double> ReportBlockStore::take_max_rtt_ms() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return std::exchange(max_rtt_ms_, std::nullopt);
 }
 
 std::optional<ReportBlock> ReportBlockStore::latest(std::uint32_t ssrc,

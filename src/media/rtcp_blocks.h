@@ -86,6 +86,8 @@ class ReportBlockStore {
     void add(const std::vector<ReportBlock>& blocks, std::uint32_t arrival_ntp_compact = 0);
     // The newest round trip any block with an LSR told; nullopt before the first.
     std::optional<double> rtt_ms() const;
+    // The largest round trip the blocks told since the last take; nullopt when none did.
+    std::optional<double> take_max_rtt_ms();
     // The latest block about `ssrc` and how many arrived so far; nullopt before the first.
     std::optional<ReportBlock> latest(std::uint32_t ssrc, std::uint64_t* count = nullptr) const;
     // The mean fraction lost (0..1) of the blocks about `ssrc` since the last take; nullopt
@@ -103,6 +105,7 @@ class ReportBlockStore {
     mutable std::mutex mutex_;
     std::map<std::uint32_t, Slot> blocks_;
     std::optional<double> rtt_ms_;
+    std::optional<double> max_rtt_ms_;  // since the last take
 };
 
 }  // namespace rp::media

@@ -183,6 +183,9 @@ gboolean add_report_blocks(GObject*, GstBuffer* buf, gboolean, gpointer data) {
 
 }  // namespace
 
+// rtcp-fraction's unit at or over 1: bytes per second.
+constexpr double kRtcpBytesPerS = 30000;
+
 RtcpWatch::RtcpWatch(GstElement* webrtc) {
     GstPtr<GstElement> rtpbin(gst_bin_get_by_name(GST_BIN(webrtc), "rtpbin"));
     GObject* session = nullptr;
@@ -194,6 +197,14 @@ RtcpWatch::RtcpWatch(GstElement* webrtc) {
     if (g_object_class_find_property(G_OBJECT_GET_CLASS(session_.get()), "rtcp-min-interval"))
         g_object_set(session_.get(), "rtcp-min-interval", static_cast<guint64>(GST_SECOND),
                      nullptr);
+    // Feedback (NACKs, TWCC, keyframe requests, and the report blocks RtcpWatch adds) goes in
+    // early RTCP packets, at most one per T_rr (RFC 4585 3.5.2), and rtpsession derives T_rr
+    // from the RTCP budget. The default budget, 5 % of the RTP rate, makes it 1-2 s on a thin
+    // link: most NACKs waited for the next report, the retransmission came after the jitter
+    // buffer gave up, and the sender heard of a full queue a second late. kRtcpBytesPerS makes
+    // T_rr about 0.13 s; regular reports stay at rtcp-min-interval.
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(session_.get()), "rtcp-fraction"))
+        g_object_set(session_.get(), "rtcp-fraction", kRtcpBytesPerS, nullptr);
     // What the member's RTCP tells: its report blocks about us (loss, round trip), and the
     // time of its sender reports, which our own blocks answer with LSR and DLSR.
     struct Receiving {

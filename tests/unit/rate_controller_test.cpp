@@ -188,3 +188,54 @@ TEST(RateController, ADrainingQueueIsNoCongestion) {
     EXPECT_STRNE(rc.last_action(), "decrease");
     EXPECT_GE(rc.estimate_kbps(), before);
 }
+
+// A queue between two ticks: the round trip over its floor by more than kQueueMs cuts at once,
+// once per half second (or 1.5 round trips) while it grows, and no more while it drains.
+TEST(RateController, AQueueBetweenTicksCutsAtOnce) {
+    RateController rc(100, 1000, 500);
+    EXPECT_FALSE(rc.on_round_trip(2, 0.0));   // the floor
+    EXPECT_FALSE(rc.on_round_trip(50, 0.1));  // 48 ms over it: not yet a queue
+    EXPECT_TRUE(rc.on_round_trip(120, 0.2));  // a queue
+    EXPECT_EQ(rc.estimate_kbps(), 425);
+    EXPECT_STREQ(rc.last_action(), "decrease");
+    EXPECT_FALSE(rc.on_round_trip(200, 0.4));  // still growing, but too soon after the cut
+    EXPECT_TRUE(rc.on_round_trip(260, 0.8));   // growing half a second later: again
+    EXPECT_EQ(rc.estimate_kbps(), 361);
+    EXPECT_FALSE(rc.on_round_trip(240, 1.5));  // draining: the cuts work
+    EXPECT_FALSE(rc.on_round_trip(200, 2.0));
+    EXPECT_FALSE(rc.on_round_trip(30, 2.5));  // gone
+    EXPECT_EQ(rc.estimate_kbps(), 361);
+}
+
+// A long round trip spaces the cuts: each needs the reports of the rate it set.
+TEST(RateController, QueueCutsWaitOneAndAHalfRoundTrips) {
+    RateController rc(100, 1000, 500);
+    rc.on_round_trip(10, 0.0);
+    EXPECT_TRUE(rc.on_round_trip(600, 0.1));
+    EXPECT_FALSE(rc.on_round_trip(700, 0.7));  // 0.6 s < 1.5 x 0.7 s
+    EXPECT_TRUE(rc.on_round_trip(800, 1.4));
+}
+
+// After a run of queue cuts the link congested where the run began: the climb back is fast up
+// to near that rate, not slow from where the run ended.
+TEST(RateController, ARunOfQueueCutsRemembersWhereItBegan) {
+    RateController rc(100, 1000, 800);
+    rc.on_round_trip(5, 0.0);
+    ASSERT_TRUE(rc.on_round_trip(100, 0.1));  // 800 -> 680
+    ASSERT_TRUE(rc.on_round_trip(200, 0.7));  // 680 -> 578
+    RateInput clear = tick(0, 5);
+    rc.update(clear);          // the hold after a cut
+    int a = rc.update(clear);  // clear for a second: +8 %
+    // 624 is far under 85 % of 800: +25 %. Had the run's last cut (from 680) been remembered,
+    // 624 would be near it: +8 %.
+    EXPECT_GE(rc.update(clear), static_cast<int>(a * 1.2));
+}
+
+// Never under the floor, whatever the queue.
+TEST(RateController, QueueCutsStopAtTheFloor) {
+    RateController rc(300, 1000, 320);
+    rc.on_round_trip(1, 0.0);
+    rc.on_round_trip(500, 1.0);
+    rc.on_round_trip(900, 3.0);
+    EXPECT_EQ(rc.estimate_kbps(), 300);
+}

@@ -155,6 +155,26 @@ TEST(RtcpBlocks, RoundTripFromLsrAndDlsr) {
     EXPECT_NEAR(*store.rtt_ms(), 30, 0.1);
 }
 
+// Between two takes the store keeps the largest round trip (a queue shows in any report), and
+// a take empties it.
+TEST(RtcpBlocks, TakesTheLargestRoundTripSinceTheLastTake) {
+    using rp::media::ReportBlock;
+    std::int64_t sent_us = 1'700'000'000'000'000;
+    ReportBlock b;
+    b.ssrc = 7;
+    b.lsr = rp::media::ntp_compact(sent_us);
+    rp::media::ReportBlockStore store;
+    EXPECT_FALSE(store.take_max_rtt_ms());
+    store.add({b}, rp::media::ntp_compact(sent_us + 40'000));
+    store.add({b}, rp::media::ntp_compact(sent_us + 250'000));
+    store.add({b}, rp::media::ntp_compact(sent_us + 90'000));
+    auto max = store.take_max_rtt_ms();
+    ASSERT_TRUE(max);
+    EXPECT_NEAR(*max, 250, 0.1);
+    EXPECT_NEAR(*store.rtt_ms(), 90, 0.1);  // the newest stays the newest
+    EXPECT_FALSE(store.take_max_rtt_ms());
+}
+
 // Our blocks answer the member's newest sender report: LSR its NTP middle, DLSR the time since.
 TEST(RtcpBlocks, OurBlocksCarryLsrAndDlsrOfTheMembersSenderReport) {
     // An SR of SSRC 0x01020304 with NTP 0xAABBCCDD.EEFF0011, no report blocks.

@@ -30,7 +30,7 @@ Adaptation::Adaptation(LocalMedia& local, const Options& cfg, Calls calls)
       cfg_(cfg),
       calls_(std::move(calls)),
       planner_(floor_of(cfg), cfg.video_bitrate_kbps, cfg.fps, local.low_possible(),
-               RateController::kStartKbps) {
+               RateController::start_kbps(floor_of(cfg), cfg.video_bitrate_kbps)) {
     planner_.set_size(cfg.width, cfg.height);
     // `this` is safe: the sources go with timer_ and queue_timer_.
     timer_.reset(every<&Adaptation::tick>(1000, this));

@@ -101,9 +101,9 @@ bool LocalMedia::build(std::string* error) {
         if (chain->named_encoder) {
             // Calls start at congestion control's start rate (media/adaptation.h): the first
             // second of a call, before its first estimate, must not fill a thin link's queue.
-            set_full_target(std::min(cfg_.video_bitrate_kbps, std::max(cfg_.min_video_bitrate_kbps,
-                                                                       RateController::kStartKbps)),
-                            cfg_.fps);
+            set_full_target(
+                RateController::start_kbps(cfg_.min_video_bitrate_kbps, cfg_.video_bitrate_kbps),
+                cfg_.fps);
             GstPtr<GstPad> in(gst_element_get_static_pad(video_encoder_, "sink"));
             gst_pad_add_probe(in.get(), GST_PAD_PROBE_TYPE_BUFFER, &LocalMedia::decimate, this,
                               nullptr);

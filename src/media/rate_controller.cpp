@@ -5,6 +5,10 @@
 
 namespace rp::media {
 
+int RateController::start_kbps(int floor_kbps, int ceiling_kbps) {
+    return std::min(std::max(1, ceiling_kbps), std::max(floor_kbps, kStartKbps));
+}
+
 RateController::RateController(int floor_kbps, int ceiling_kbps, std::optional<int> start_kbps)
     : floor_(std::max(1, std::min(floor_kbps, ceiling_kbps))),
       ceiling_(std::max(1, ceiling_kbps)),

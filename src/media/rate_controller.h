@@ -42,6 +42,10 @@ class RateController {
     const char* last_action() const { return action_; }
 
     static constexpr int kStartKbps = 300;
+    // Where a call starts between `floor_kbps` and `ceiling_kbps`: kStartKbps within them (the
+    // ceiling wins over the floor). What a new RateController starts at, and what the shared
+    // encoder sends before the first call's first estimate.
+    static int start_kbps(int floor_kbps, int ceiling_kbps);
     static constexpr double kDecrease = 0.85;  // on loss above kHighLoss or delay growth
     static constexpr double kHighLoss = 0.10;  // fraction lost that cuts
     // Least time between two cuts: the reports in between still describe the old rate.

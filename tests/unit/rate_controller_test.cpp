@@ -239,3 +239,12 @@ TEST(RateController, QueueCutsStopAtTheFloor) {
     rc.on_round_trip(900, 3.0);
     EXPECT_EQ(rc.estimate_kbps(), 300);
 }
+
+// The start rate within the floor and the ceiling: the ceiling wins.
+TEST(RateController, StartRateWithinFloorAndCeiling) {
+    EXPECT_EQ(RateController::start_kbps(100, 2000), 300);
+    EXPECT_EQ(RateController::start_kbps(0, 2000), 300);
+    EXPECT_EQ(RateController::start_kbps(50, 200), 200);
+    EXPECT_EQ(RateController::start_kbps(500, 2000), 500);
+    EXPECT_EQ(RateController::start_kbps(500, 400), 400);
+}

@@ -286,19 +286,18 @@ void LocalMedia::set_pattern_key(const std::string& key) {
     log::info("video: test picture colour #%06x (from '%s')", rgb, key.c_str());
 }
 
-void LocalMedia::request_keyframe() {
+void LocalMedia::request_keyframe(gint64 min_gap_us) {
     if (!video_encoder_) return;
-    constexpr gint64 kMinGapUs = 500 * 1000;
     gint64 now = g_get_monotonic_time();
     gint64 last = last_keyframe_us_.load();
-    if (now - last >= kMinGapUs && last_keyframe_us_.compare_exchange_strong(last, now)) {
+    if (now - last >= min_gap_us && last_keyframe_us_.compare_exchange_strong(last, now)) {
         force_keyframe();
         return;
     }
     // Too soon after the last one: coalesce into one keyframe when the gap has passed, never
     // drop it (a member that just connected must not wait for the next periodic keyframe).
     if (keyframe_pending_.exchange(true)) return;
-    gint64 wait_us = std::max<gint64>(0, last + kMinGapUs - now);
+    gint64 wait_us = std::max<gint64>(0, last + min_gap_us - now);
     std::lock_guard<std::mutex> lock(keyframe_mutex_);
     // Replaces the last one, which has fired: keyframe_pending_ was false.
     keyframe_timer_.reset(g_timeout_source_new(static_cast<guint>(wait_us / 1000 + 1)));

@@ -38,7 +38,11 @@ class LocalMedia {
 
     // Asks the shared video encoder for a keyframe: at most one per 500 ms reaches it;
     // requests in between are merged into one at the end of the gap. Any thread.
-    void request_keyframe();
+    void request_keyframe() { request_keyframe(kKeyframeGapUs); }
+    // For a member whose call just connected: its send gate waits for a keyframe and lets
+    // nothing through until then, and the one made for its caps while it negotiated never
+    // reached it. At most one per 100 ms, so that it does not wait out the 500 ms gap.
+    void request_keyframe_now() { request_keyframe(kUrgentKeyframeGapUs); }
 
     // Main loop: our id in the room, so that test sources mark what they send as ours (the
     // --latency-probe stamp's sender tag, the test tone's frequency). Any id before the first.
@@ -85,6 +89,9 @@ class LocalMedia {
     void stamp_frames_of(GstElement* test_source);
     static GstPadProbeReturn stamp_frame(GstPad* pad, GstPadProbeInfo* info, gpointer self);
     void force_keyframe();
+    void request_keyframe(gint64 min_gap_us);
+    static constexpr gint64 kKeyframeGapUs = 500 * 1000;
+    static constexpr gint64 kUrgentKeyframeGapUs = 100 * 1000;
     static GstPadProbeReturn decimate(GstPad*, GstPadProbeInfo* info, gpointer self);
 
     GstElement* pipeline_;  // borrowed: the App owns the pipeline and outlives us

@@ -170,7 +170,7 @@ void PeerSession::on_connection_state(GObject* obj, GParamSpec*, gpointer ref) {
     static_cast<Ref*>(ref)->post([next](PeerSession& s) {
         if (next == PeerState::Connected) {
             s.senders_.open();
-            s.local_.request_keyframe();
+            s.local_.request_keyframe_now();
         }
         s.cb_.state_changed(next);
     });

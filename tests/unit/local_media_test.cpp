@@ -74,3 +74,22 @@ TEST_F(LocalMediaTest, PendingRequestGoesWithLocalMedia) {
 }
 
 }  // namespace
+
+// A member whose call just connected waits for a keyframe before it gets any frame: its
+// request skips the 500 ms gap (the keyframe made for its caps while it negotiated never
+// reached it), so the picture does not stop for up to half a second after the first frame.
+TEST_F(LocalMediaTest, KeyframeForAConnectedMemberSkipsTheGap) {
+    Sender s;
+    ASSERT_TRUE(spin_until([&] { return s.local->video_frames_encoded() >= 5; }, 5000));
+    std::uint64_t k = s.local->keyframes_encoded();
+    s.local->request_keyframe();  // goes now: the 500 ms gap starts
+    ASSERT_TRUE(spin_until([&] { return s.local->keyframes_encoded() >= k + 1; }, 3000));
+    // Four frames later (over 100 ms at 30 fps), well inside the gap:
+    std::uint64_t f = s.local->video_frames_encoded();
+    ASSERT_TRUE(spin_until([&] { return s.local->video_frames_encoded() >= f + 4; }, 3000));
+    std::uint64_t f0 = s.local->video_frames_encoded();
+    s.local->request_keyframe_now();
+    ASSERT_TRUE(spin_until([&] { return s.local->keyframes_encoded() >= k + 2; }, 3000));
+    // Within a few frames, not the ~10 left of the gap.
+    EXPECT_LE(s.local->video_frames_encoded() - f0, 5u);
+}

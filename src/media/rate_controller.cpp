@@ -30,7 +30,7 @@ bool RateController::on_round_trip(double rtt, double now) {
     if (last_queue_cut_s_ && now - *last_queue_cut_s_ < gap) return false;
     // The first cut of a run remembers where the link congested (the increase is slow there);
     // the cuts that follow it within a few seconds are the same congestion.
-    if (!last_queue_cut_s_ || now - *last_queue_cut_s_ > 3.0) congested_at_ = estimate_;
+    if (!last_queue_cut_s_ || now - *last_queue_cut_s_ > kQueueRunS) congested_at_ = estimate_;
     last_queue_cut_s_ = now;
     estimate_ = clamp(estimate_ * kQueueCut);
     hold_s_ = 1.0;

@@ -3,7 +3,8 @@
 // transport-wide congestion control or REMB figures when the member sends them. A small
 // loss/delay controller in the spirit of GCC: cut (x0.5..x0.85) on heavy loss or a growing
 // delay, hold on moderate loss, raise slowly (~+8 %/s) while the link is clear, and never
-// leave [floor, ceiling]. Pure: no GStreamer, one tick per second or so from the main loop.
+// leave [floor, ceiling]; between ticks, a queue the member's reports show cuts at once
+// (on_round_trip). Pure: no GStreamer, one tick per second or so from the main loop.
 #pragma once
 
 #include <optional>
@@ -61,6 +62,7 @@ class RateController {
     static constexpr double kQueueCut = 0.85;
     static constexpr double kQueueCutGapS = 0.5;
     static constexpr double kDrainingMs = 15;  // a round trip this much under the last: draining
+    static constexpr double kQueueRunS = 3.0;  // queue cuts this close are one congestion
 
   private:
     double clamp(double v) const;

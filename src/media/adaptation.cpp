@@ -59,8 +59,10 @@ void Adaptation::tick() {
         auto st = state_.find(c.id);
         if (st == state_.end())
             st = state_
-                     .emplace(c.id, State(RateController(floor_of(cfg_), cfg_.video_bitrate_kbps,
-                                                         RateController::kStartKbps)))
+                     .emplace(c.id,
+                              State(RateController(floor_of(cfg_), cfg_.video_bitrate_kbps,
+                                                   RateController::start_kbps(
+                                                       floor_of(cfg_), cfg_.video_bitrate_kbps))))
                      .first;
         if (!st->second.rtcp || !st->second.rtcp->attached())
             st->second.rtcp = std::make_unique<RtcpWatch>(c.webrtc);

@@ -1,6 +1,7 @@
 #include "media/peer_ice.h"
 
 #include "media/remote_streams.h"
+#include "media/webrtc_stats.h"
 
 #include "util/log.h"
 #include "util/redact.h"
@@ -74,6 +75,8 @@ GstPtr<GstElement> make_webrtcbin(const std::string& peer, const Options& cfg, s
                 g_object_set(element, "faststart-min-packets", 4u, nullptr);
             if (f && g_str_equal(GST_OBJECT_NAME(f), "rtpptdemux"))
                 no_audio_retransmission(element);  // rx (issue #12)
+            if (f && g_str_equal(GST_OBJECT_NAME(f), "rtpsession"))
+                set_feedback_budget(G_OBJECT(element));  // before its first RTCP interval
         }),
         nullptr);
     return owned;

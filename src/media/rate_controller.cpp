@@ -30,14 +30,19 @@ bool RateController::on_round_trip(double rtt, double now) {
     if (last_queue_cut_s_ && now - *last_queue_cut_s_ < gap) return false;
     // The first cut of a run remembers where the link congested (the increase is slow there);
     // the cuts that follow it within a few seconds are the same congestion.
-    if (!last_queue_cut_s_ || now - *last_queue_cut_s_ > kQueueRunS) congested_at_ = estimate_;
+    bool new_run = !last_queue_cut_s_ || now - *last_queue_cut_s_ > kQueueRunS;
     last_queue_cut_s_ = now;
-    estimate_ = clamp(estimate_ * kQueueCut);
+    cut(kQueueCut, new_run);
+    return true;
+}
+
+void RateController::cut(double factor, bool new_run) {
+    if (new_run) congested_at_ = estimate_;
+    estimate_ = clamp(estimate_ * factor);
     hold_s_ = 1.0;
     clear_s_ = 0;
     since_cut_s_ = 0;
     action_ = "decrease";
-    return true;
 }
 
 int RateController::update(const RateInput& in) {
@@ -71,12 +76,8 @@ int RateController::update(const RateInput& in) {
         action_ = "hold";
     } else if (congested) {
         // As GCC's loss-based part: by half the share lost, at least x0.5, at most x0.85.
-        next = estimate_ * std::clamp(1.0 - 0.5 * loss, 0.5, kDecrease);
-        congested_at_ = estimate_;
-        hold_s_ = 1.0;
-        clear_s_ = 0;
-        since_cut_s_ = 0;
-        action_ = "decrease";
+        cut(std::clamp(1.0 - 0.5 * loss, 0.5, kDecrease), true);
+        next = estimate_;
     } else if (loss >= kLowLoss || hold_s_ > 0) {
         hold_s_ = std::max(0.0, hold_s_ - dt);
         clear_s_ = 0;

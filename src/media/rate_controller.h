@@ -66,19 +66,21 @@ class RateController {
 
   private:
     double clamp(double v) const;
+    // Cuts the estimate by `factor`, holds the increase a moment; a new run of congestion
+    // remembers the estimate it began at (the increase is slow near it).
+    void cut(double factor, bool new_run);
 
     double floor_;
     double ceiling_;
     double estimate_;
     std::optional<double> min_rtt_;  // the link's propagation floor, slowly forgotten
     std::optional<double> last_rtt_;
-    double hold_s_ = 0;  // after a decrease: no increase for a moment
-    double clear_s_ = 0;
+    double hold_s_ = 0;   // after a decrease: no increase for a moment
+    double clear_s_ = 0;  // how long the link has been clear: the increase speeds up
     double since_cut_s_ = 1e9;
     std::optional<double> last_queue_cut_s_;  // on_round_trip's clock
     std::optional<double> last_round_trip_;   // on_round_trip's previous figure
-    double congested_at_ = 0;  // the estimate when the last cut came  // how long the link has been
-                               // clear: the increase speeds up
+    double congested_at_ = 0;                 // the estimate when the last run of cuts began
     const char* action_ = "hold";
 };
 

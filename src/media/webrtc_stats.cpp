@@ -183,8 +183,27 @@ gboolean add_report_blocks(GObject*, GstBuffer* buf, gboolean, gpointer data) {
 
 }  // namespace
 
-// rtcp-fraction's unit at or over 1: bytes per second.
-constexpr double kRtcpBytesPerS = 30000;
+// rtcp-fraction's unit at or over 1: bits per second (rtpstats.c divides 8 x the average
+// RTCP packet size by it).
+constexpr double kRtcpBitsPerS = 30000;
+
+void set_feedback_budget(GObject* session) {
+    GObjectClass* klass = G_OBJECT_GET_CLASS(session);
+    // Our reports as a receiver about once a second, not the 5 s of RTP's default minimum:
+    // the member's congestion control hears from us that often (browsers report as often).
+    if (g_object_class_find_property(klass, "rtcp-min-interval"))
+        g_object_set(session, "rtcp-min-interval", static_cast<guint64>(GST_SECOND), nullptr);
+    // Feedback (NACKs, TWCC, keyframe requests, and the report blocks RtcpWatch adds) goes in
+    // early RTCP packets, at most one per T_rr (RFC 4585 3.5.2), and rtpsession derives T_rr
+    // from the RTCP budget. The default budget, 5 % of the RTP rate, makes it 1-2 s on a thin
+    // link: most NACKs waited for the next report, the retransmission came after the jitter
+    // buffer gave up, and the sender heard of a full queue a second late. kRtcpBitsPerS makes
+    // T_rr about 0.1-0.25 s; regular reports stay at rtcp-min-interval. Set once the call had
+    // started, the first interval (0.5-0.9 s) was drawn from the default budget: the first
+    // second's NACKs all came too late, and every call froze once at its start.
+    if (g_object_class_find_property(klass, "rtcp-fraction"))
+        g_object_set(session, "rtcp-fraction", kRtcpBitsPerS, nullptr);
+}
 
 RtcpWatch::RtcpWatch(GstElement* webrtc) {
     GstPtr<GstElement> rtpbin(gst_bin_get_by_name(GST_BIN(webrtc), "rtpbin"));
@@ -192,19 +211,6 @@ RtcpWatch::RtcpWatch(GstElement* webrtc) {
     if (rtpbin) g_signal_emit_by_name(rtpbin.get(), "get-internal-session", 0u, &session);
     session_.reset(session);
     if (!session_) return;
-    // Our reports as a receiver about once a second, not the 5 s of RTP's default minimum:
-    // the member's congestion control hears from us that often (browsers report as often).
-    if (g_object_class_find_property(G_OBJECT_GET_CLASS(session_.get()), "rtcp-min-interval"))
-        g_object_set(session_.get(), "rtcp-min-interval", static_cast<guint64>(GST_SECOND),
-                     nullptr);
-    // Feedback (NACKs, TWCC, keyframe requests, and the report blocks RtcpWatch adds) goes in
-    // early RTCP packets, at most one per T_rr (RFC 4585 3.5.2), and rtpsession derives T_rr
-    // from the RTCP budget. The default budget, 5 % of the RTP rate, makes it 1-2 s on a thin
-    // link: most NACKs waited for the next report, the retransmission came after the jitter
-    // buffer gave up, and the sender heard of a full queue a second late. kRtcpBytesPerS makes
-    // T_rr about 0.13 s; regular reports stay at rtcp-min-interval.
-    if (g_object_class_find_property(G_OBJECT_GET_CLASS(session_.get()), "rtcp-fraction"))
-        g_object_set(session_.get(), "rtcp-fraction", kRtcpBytesPerS, nullptr);
     // What the member's RTCP tells: its report blocks about us (loss, round trip), and the
     // time of its sender reports, which our own blocks answer with LSR and DLSR.
     struct Receiving {

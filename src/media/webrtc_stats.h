@@ -35,6 +35,11 @@ struct CallSample {
     std::optional<SelectedPair> selected_pair;  // nullopt while nothing is selected
 };
 
+// Our RTCP on `session` (an rtpsession element or rtpbin's internal RTPSession): receiver reports
+// about once a second, and room for early feedback (NACKs, TWCC, keyframe requests) about every
+// 0.1 s. Set it when webrtcbin adds its rtpsession, before the first RTCP interval is drawn.
+void set_feedback_budget(GObject* session);
+
 // Every RTCP report block the member sends on `webrtc`'s (bundled) session, kept per SSRC:
 // the handler runs on the RTCP thread and only stores. Attach once the call is negotiated.
 class RtcpWatch {

@@ -1,9 +1,9 @@
 // Congestion control of the shared encoder (issue #12). (a) A sender on a 500 kbit/s link each
 // way with 2 % loss (tests/netshape): its target for the call drops under the link, the
-// receiver keeps decoding >= 20 fps (and, once the receive-side figures exist, few freezes and
-// a bounded glass-to-glass p95); when the limit is lifted the target climbs back to >= 80 % of
-// --video-bitrate within 10 s. (b) One member on a thin link and two on a clear one: the
-// sender gives the thin one the low layer and the others keep >= 25 fps at full size.
+// receiver keeps decoding >= 20 fps with few freezes and glass-to-glass p95 <= 250 ms; when the
+// limit is lifted the target climbs back to >= 80 % of --video-bitrate (issue: within 10 s).
+// (b) One member on a thin link and two on a clear one: the sender gives the thin one the low
+// layer and the others keep >= 25 fps at full size.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,9 +35,15 @@ const server = await startServer();
 try {
   // ---- (a) a thin, lossy link, then a clear one ------------------------------------------
   netshape('set', THIN, '--up', '500', '--down', '500', '--loss', '2');
-  const rx = startPeer('rx', ['--server', server.url, '--room', 'thin', '--latency', '150', ...common], { stats: true });
+  // Both send the stamped picture (--latency-probe): glass-to-glass latency and lost frames.
+  // The receiver keeps the default --latency (50 ms): a longer jitter buffer waits longer for
+  // each lost packet, and on this link the retransmission mostly comes too late anyway (the
+  // queues it waits in): with 150 ms, 5-6 freezes of 180-230 ms in a 20 s call, with the same
+  // PSNR; README, Performance.
+  const probe = ['--latency-probe'];
+  const rx = startPeer('rx', ['--server', server.url, '--room', 'thin', ...common, ...probe], { stats: true });
   const rxId = await waitForJoin(server, rx, 'thin');
-  const tx = startPeer('tx', ['--server', server.url, '--room', 'thin', '-v', ...common],
+  const tx = startPeer('tx', ['--server', server.url, '--room', 'thin', '-v', ...common, ...probe],
     { stats: true, iceAddress: THIN });
   const txId = await waitForJoin(server, tx, 'thin');
   await rx.waitForLog(/: first video frame/, 20000);
@@ -60,8 +66,10 @@ try {
   // Alone, the member stays on the full encoding, unless its link cannot carry a quarter of
   // the ceiling: then fewer pixels beat a picture that falls apart (LayerPlanner).
   const alone = peerOf(tx.stats(), rxId).video;
-  assert.ok(alone.layer === 'full' || alone.target_kbps < 0.25 * BITRATE,
-    `alone on ${alone.layer} at ${alone.target_kbps} kbit/s`);
+  // (LayerPlanner: down under kAloneLowShare 0.25 of the ceiling, up again at 0.8 / 0.6 of that.)
+  const aloneUp = 0.25 * BITRATE * 0.8 / 0.6;
+  assert.ok(alone.layer === 'full' || thinTarget < aloneUp,
+    `alone on ${alone.layer} at ${alone.target_kbps} kbit/s (mean ${thinTarget.toFixed(0)} on the thin link)`);
 
   netshape('clear', THIN);
   const cleared = tx.stats().uptime_s;
@@ -85,14 +93,16 @@ try {
   // The receiver's own figures over the whole call (thin, then cleared).
   assert.ok(seen.video.fps >= 20, `report fps ${seen.video.fps}` + explain(rxEnd));
   const callMs = (seen.video.frames_decoded / seen.video.fps) * 1000;
-  // Issue 12 asks for <= 2 % of the call; measured 4 to 10 % here (short freezes on the lossy
-  // link, and layer switches when the estimate hovers near a quarter of the ceiling): the test
-  // holds 15 % and prints the figure; README, Performance, says so.
+  console.log(`receiver: ${seen.video.fps} fps, ${seen.video.freeze_count} freezes (${seen.video.total_freeze_ms} ms of ${callMs.toFixed(0)}), ` +
+    `glass-to-glass ${JSON.stringify(seen.video.latency_ms)}, psnr ${JSON.stringify(seen.video.psnr_db)}`);
+  // Issue 12 asks for <= 2 % of the call; measured 0 to 2.0 % in 10 of 12 local runs, 5.1 and
+  // 7.1 % in the other two: the test holds 15 % and prints the figure; README, Performance.
   assert.ok(seen.video.total_freeze_ms <= 0.15 * callMs,
     `froze ${seen.video.total_freeze_ms} ms of ${callMs.toFixed(0)}` + explain(rxEnd));
-  console.log(`receiver: ${seen.video.fps} fps, ${seen.video.freeze_count} freezes (${seen.video.total_freeze_ms} ms of ${callMs.toFixed(0)})`);
-  // Glass-to-glass over the whole call, the first seconds of a full queue included: printed,
-  // not asserted (<= 250 ms in most runs, up to ~400 ms when the start overload lasts long).
+  // Glass-to-glass over the whole call, thin and cleared (issue 12: p95 <= 250 ms); measured
+  // 77 to 133 ms in 12 local runs.
+  assert.ok(seen.video.latency_ms?.p95 <= 250,
+    `glass-to-glass ${JSON.stringify(seen.video.latency_ms)}` + explain(rxEnd));
 
 
 

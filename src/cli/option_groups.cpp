@@ -150,7 +150,10 @@ void add_ice_options(CLI::App& app, media::Options& media, RawOptions& raw) {
                    "Gather host candidates only on this local IP, repeatable (loopback allowed). "
                    "Default: all but loopback")
         ->group(group);
-    app.add_option("--latency", media.latency_ms, "Receive jitter buffer in ms")
+    app.add_option("--latency", media.latency_ms,
+                   "Receive jitter buffer in ms: how long a late or lost packet is waited for. "
+                   "Raise it for jittery links; on a thin lossy link a longer wait shows as "
+                   "freezes (man page)")
         ->capture_default_str()
         ->check(CLI::Range(0, 10000))
         ->group(group);

@@ -62,7 +62,7 @@ struct Options {
     std::vector<std::string> turn;  // with passwords: print only through redact_url()
     bool ice_relay_only = false;    // --ice-transport-policy relay
     std::vector<std::string> ice_addresses;
-    int latency_ms = 50;         // LAN-friendly; raise it for lossy or jittery links
+    int latency_ms = 50;         // jittery links want more; lossy thin ones freeze with more
     bool latency_probe = false;  // stamp test frames with their capture time
     int max_peers = 16;          // simultaneous calls; each costs a decoder and a send branch
     std::string dtls_key_cache;  // empty: the default place; "none": no cache

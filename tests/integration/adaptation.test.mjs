@@ -71,7 +71,7 @@ try {
   assert.ok(alone.layer === 'full' || thinTarget < aloneUp,
     `alone on ${alone.layer} at ${alone.target_kbps} kbit/s (mean ${thinTarget.toFixed(0)} on the thin link)`);
 
-  netshape('clear', THIN);
+  netshape('lift', THIN);  // the queue drains: nothing is dropped on the way
   const cleared = tx.stats().uptime_s;
   if (process.env.VERBOSE) console.log(`cleared at ${new Date().toISOString()}`);
   const back = await tx.waitForStats((l) => (peerOf(l, rxId)?.video?.target_kbps ?? 0) >= 0.8 * BITRATE,

@@ -12,6 +12,11 @@ int floor_of(const Options& cfg) {
     return cfg.min_video_bitrate_kbps > 0 ? cfg.min_video_bitrate_kbps
                                           : std::min(100, cfg.video_bitrate_kbps);
 }
+
+// Where a call's estimate, and the encoder before any call, start.
+int start_of(const Options& cfg) {
+    return RateController::start_kbps(floor_of(cfg), cfg.video_bitrate_kbps);
+}
 // A main-loop timer that calls `Method` of `self` every `ms` until its source is removed.
 template <void (Adaptation::*Method)()>
 guint every(guint ms, Adaptation* self) {
@@ -30,7 +35,7 @@ Adaptation::Adaptation(LocalMedia& local, const Options& cfg, Calls calls)
       cfg_(cfg),
       calls_(std::move(calls)),
       planner_(floor_of(cfg), cfg.video_bitrate_kbps, cfg.fps, local.low_possible(),
-               RateController::start_kbps(floor_of(cfg), cfg.video_bitrate_kbps)) {
+               start_of(cfg)) {
     planner_.set_size(cfg.width, cfg.height);
     // `this` is safe: the sources go with timer_ and queue_timer_.
     timer_.reset(every<&Adaptation::tick>(1000, this));
@@ -59,10 +64,8 @@ void Adaptation::tick() {
         auto st = state_.find(c.id);
         if (st == state_.end())
             st = state_
-                     .emplace(c.id,
-                              State(RateController(floor_of(cfg_), cfg_.video_bitrate_kbps,
-                                                   RateController::start_kbps(
-                                                       floor_of(cfg_), cfg_.video_bitrate_kbps))))
+                     .emplace(c.id, State(RateController(floor_of(cfg_), cfg_.video_bitrate_kbps,
+                                                         start_of(cfg_))))
                      .first;
         if (!st->second.rtcp || !st->second.rtcp->attached())
             st->second.rtcp = std::make_unique<RtcpWatch>(c.webrtc);

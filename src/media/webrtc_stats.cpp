@@ -199,8 +199,8 @@ void set_feedback_budget(GObject* session) {
     // link: most NACKs waited for the next report, the retransmission came after the jitter
     // buffer gave up, and the sender heard of a full queue a second late. kRtcpBitsPerS makes
     // T_rr about 0.1-0.25 s; regular reports stay at rtcp-min-interval. Set once the call had
-    // started, the first interval (0.5-0.9 s) was drawn from the default budget: the first
-    // second's NACKs all came too late, and every call froze once at its start.
+    // started, the first interval (0.5-0.9 s) was drawn from the default budget and most NACKs
+    // of the call's first second were not sent early.
     if (g_object_class_find_property(klass, "rtcp-fraction"))
         g_object_set(session, "rtcp-fraction", kRtcpBitsPerS, nullptr);
 }

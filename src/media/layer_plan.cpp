@@ -29,7 +29,10 @@ LayerPlan LayerPlanner::plan(const std::vector<PeerEstimate>& peers, double now_
                  : state_.erase(it);
     int best = 0;
     for (const auto& p : peers) best = std::max(best, p.estimate_kbps);
-    double alone_down = kAloneLowShare * ceiling_;
+    double pixel_rate = static_cast<double>(std::max(1, width_)) * std::max(1, height_) * fps_;
+    double alone_down =
+        std::min(kDown * ceiling_,
+                 std::max(kAloneLowShare * ceiling_, kAloneLowBitsPerPixel * pixel_rate / 1000.0));
     double alone_up = alone_down * kUp / kDown;
     for (const auto& p : peers) {
         State& s = state_[p.id];
@@ -42,13 +45,15 @@ LayerPlan LayerPlanner::plan(const std::vector<PeerEstimate>& peers, double now_
         else if (s.layer == Layer::Low && est >= kUp * best && est >= alone_up)
             want = Layer::Full;
         bool first = s.since_s < -1e8;
-        if (want != s.layer && (first || now_s - s.since_s >= s.dwell_s)) {
+        bool at_once = first || (!s.moved && want == Layer::Low);
+        if (want != s.layer && (at_once || now_s - s.since_s >= s.dwell_s)) {
             // Back down soon after moving up: it could not carry it, wait longer next time.
-            if (want == Layer::Low && !first)
+            if (want == Layer::Low && s.moved)
                 s.dwell_s = now_s - s.since_s < 2 * s.dwell_s ? std::min(s.dwell_s * 2, kMaxDwellS)
                                                               : kMinDwellS;
             s.layer = want;
             s.since_s = now_s;
+            s.moved = !first;
         } else if (first) {
             s.since_s = now_s;
         }
@@ -72,7 +77,11 @@ LayerPlan LayerPlanner::plan(const std::vector<PeerEstimate>& peers, double now_
                                : peers.empty() ? idle_kbps_
                                                : best,
                                floor_, ceiling_);
-    int low_cap = std::max(floor_, static_cast<int>(kLowShare * ceiling_));
+    // Everyone on low: up to where they move back up, so that their links are proven at that
+    // rate first. Beside members on full, a share of the ceiling: more would only fill a thin
+    // member's link (its estimate is not capped by what it receives).
+    int low_cap = std::max({floor_, static_cast<int>(kLowShare * ceiling_),
+                            any_full ? 0 : static_cast<int>(alone_up + 0.5)});
     out.low_kbps = out.low_runs ? std::clamp(low_min, floor_, low_cap) : 0;
     out.full_fps = degraded_fps(out.full_kbps, width_, height_);
     return out;

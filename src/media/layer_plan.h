@@ -44,14 +44,25 @@ class LayerPlanner {
     // kAloneLowShare of the ceiling), and back up at kUp times both.
     static constexpr double kDown = 0.6;
     static constexpr double kUp = 0.8;
-    static constexpr double kLowShare = 0.3;  // the low encoding's most, of the ceiling
+    // The low encoding's most: this share of the ceiling; with nobody on full, the rate at
+    // which a member alone moves back up, if more. A member alone on low then proves its link
+    // at that rate before the full encoding goes out to it (its estimate is not capped by what
+    // it receives).
+    static constexpr double kLowShare = 0.3;
     // Least time on a layer before the next move; doubled (up to kMaxDwellS) each time a
     // member falls back down soon after it moved up.
     static constexpr double kMinDwellS = 4.0;
     static constexpr double kMaxDwellS = 32.0;
-    // A member alone (or every member) under this share of the ceiling: the full encoding
-    // would fall apart at full size, so it gets the quarter-size one.
+    // A member alone (or every member) under this share of the ceiling, or under
+    // kAloneLowBitsPerPixel of the full size (whichever is more, but at most kDown of the
+    // ceiling): the full encoding would fall apart at full size, so it gets the quarter-size
+    // one. Back up at kUp / kDown of that. The bits per pixel count because an encoder cannot
+    // go far under what its size needs: VP8 sends the 640x480 test picture at about 300
+    // kbit/s whatever its target under that, plus keyframes; moving it up at 267 kbit/s (a
+    // share of an 800 ceiling) on a 500 kbit/s link with audio filled the link's queue and
+    // froze the picture three or four times in the next two seconds.
     static constexpr double kAloneLowShare = 0.25;
+    static constexpr double kAloneLowBitsPerPixel = 0.03;
     // Bits per pixel and frame under which the full encoding drops to kDegradedFps share.
     static constexpr double kMinBitsPerPixel = 0.025;
     static constexpr double kDegradedFpsShare = 0.8;
@@ -68,6 +79,8 @@ class LayerPlanner {
         Layer layer = Layer::Full;
         double since_s = -1e9;
         double dwell_s = kMinDwellS;
+        bool moved = false;  // its first move down waits for no dwell: a call that starts on
+                             // a thin link must not send the full encoding into it for 4 s
     };
     int floor_, ceiling_, fps_;
     int idle_kbps_;

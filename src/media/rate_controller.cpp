@@ -38,6 +38,7 @@ bool RateController::on_round_trip(double rtt, double now) {
 
 void RateController::cut(double factor, bool new_run) {
     if (new_run) congested_at_ = estimate_;
+    grown_ = false;
     estimate_ = clamp(estimate_ * factor);
     hold_s_ = 1.0;
     clear_s_ = 0;
@@ -52,6 +53,7 @@ int RateController::update(const RateInput& in) {
     // Delay: the RTT over its floor, and how fast it grows. The floor drifts up slowly so a
     // route change does not look like a queue for ever.
     bool delay_growing = false;
+    bool no_queue = false;  // the round trip at its floor: what is lost is not our doing
     if (in.rtt_ms && *in.rtt_ms > 0) {
         double rtt = *in.rtt_ms;
         if (!min_rtt_ || rtt < *min_rtt_)
@@ -59,6 +61,7 @@ int RateController::update(const RateInput& in) {
         else
             *min_rtt_ += (rtt - *min_rtt_) * std::min(1.0, 0.01 * dt);
         bool above = rtt - *min_rtt_ > kDelayGrowthMs;
+        no_queue = rtt - *min_rtt_ <= kDelayGrowthMs;
         bool rising = last_rtt_ && rtt > *last_rtt_ + kDelayGrowthMs / 3;
         // A queue that drains (the link cleared) is no congestion, however long it still is.
         bool falling = last_rtt_ && rtt < *last_rtt_ - kDelayGrowthMs / 3;
@@ -78,19 +81,24 @@ int RateController::update(const RateInput& in) {
         // As GCC's loss-based part: by half the share lost, at least x0.5, at most x0.85.
         cut(std::clamp(1.0 - 0.5 * loss, 0.5, kDecrease), true);
         next = estimate_;
-    } else if (loss >= kLowLoss || hold_s_ > 0) {
+    } else if (hold_s_ > 0 || (loss >= kLowLoss && !no_queue)) {
         hold_s_ = std::max(0.0, hold_s_ - dt);
         clear_s_ = 0;
         action_ = "hold";
     } else {
-        // Fast once clear for a moment, but slowly near where the link last congested until
-        // it stayed clear for kForgetS. Clear here means no loss at all: a link that loses a
-        // little at random (under kLowLoss) keeps the slow increase.
-        bool lossless = loss < 1e-3;
+        // Faster the longer the link stays clear, but slowly near where it last congested.
+        // Clear here means (nearly) no loss: a link that loses a little at random (under
+        // kLowLoss) keeps the slow increase.
+        bool lossless = loss < kClearLoss;
         if (!lossless) clear_s_ = 0;
-        if (clear_s_ >= kForgetS) congested_at_ = 0;
+        if (congested_at_ > 0 && estimate_ > kAbove * congested_at_) {
+            congested_at_ = 0;
+            grown_ = true;
+        }
         bool near = congested_at_ > 0 && estimate_ >= kNear * congested_at_;
-        double rate = clear_s_ >= kFastAfterS && !near ? kFastIncreasePerS : kIncreasePerS;
+        double rate = near || clear_s_ < kFastAfterS        ? kIncreasePerS
+                      : !grown_ || clear_s_ < kFasterAfterS ? kFastIncreasePerS
+                                                            : kFasterIncreasePerS;
         if (lossless) clear_s_ += dt;
         // Not capped by what arrived: a member on the low layer receives less than it could
         // take, and its estimate must be able to grow back to the full one.

@@ -2,8 +2,10 @@
 // outbound video: RTCP receiver reports (fraction lost, round-trip time, jitter) always, and
 // transport-wide congestion control or REMB figures when the member sends them. A small
 // loss/delay controller in the spirit of GCC: cut (x0.5..x0.85) on heavy loss or a growing
-// delay, hold on moderate loss, raise slowly (~+8 %/s) while the link is clear, and never
-// leave [floor, ceiling]; between ticks, a queue the member's reports show cuts at once
+// delay, hold on moderate loss while the round trip shows a queue (without one, that loss is
+// the link's own: raise slowly), raise slowly (~+8 %/s) near where the link last congested
+// and faster (+25 %/s, +50 %/s once past that point) while it is clear, and never leave
+// [floor, ceiling]; between ticks, a queue the member's reports show cuts at once
 // (on_round_trip). Pure: no GStreamer, one tick per second or so from the main loop.
 #pragma once
 
@@ -51,12 +53,24 @@ class RateController {
     static constexpr double kHighLoss = 0.10;  // fraction lost that cuts
     // Least time between two cuts: the reports in between still describe the old rate.
     static constexpr double kCutGapS = 2.5;
-    static constexpr double kLowLoss = 0.02;           // below it, loss is noise: increase
+    static constexpr double kLowLoss = 0.02;  // below it, loss is noise: increase
+    // Below it the link is clear (the increase speeds up): a report that averages one packet
+    // lost in a few hundred, as one late on the way, is not a lossy link.
+    static constexpr double kClearLoss = 0.005;
     static constexpr double kIncreasePerS = 0.08;      // the first seconds of a clear link
     static constexpr double kFastIncreasePerS = 0.25;  // once it stayed clear kFastAfterS
     static constexpr double kFastAfterS = 1.0;
-    static constexpr double kNear = 0.85;         // of the estimate at the last cut: slow there
-    static constexpr double kForgetS = 2.0;       // clear this long: that cut is forgotten
+    // A link that grew: past where it last congested (kAbove), and clear kFasterAfterS. Only
+    // then: on a link's first climb nothing says where it ends, and +50 %/s ran a 1 Mbit/s
+    // link's queue over before the round trip showed it (bench, 2026-11-30).
+    static constexpr double kFasterIncreasePerS = 0.5;
+    static constexpr double kFasterAfterS = 3.0;
+    // Where the link last congested (the estimate when a run of cuts began): from kNear under
+    // it to kAbove over it the increase stays slow, however long the link has been clear, so a
+    // link that did not change is crossed gently and fills its queue slowly. Over kAbove it
+    // has room it did not have then: the point is forgotten.
+    static constexpr double kNear = 0.85;
+    static constexpr double kAbove = 1.1;
     static constexpr double kDelayGrowthMs = 30;  // RTT above its floor by this much: queueing
     static constexpr double kQueueMs = 60;        // on_round_trip: RTT over its floor, a queue
     static constexpr double kQueueCut = 0.85;
@@ -81,6 +95,7 @@ class RateController {
     std::optional<double> last_queue_cut_s_;  // on_round_trip's clock
     std::optional<double> last_round_trip_;   // on_round_trip's previous figure
     double congested_at_ = 0;                 // the estimate when the last run of cuts began
+    bool grown_ = false;                      // past that estimate since the last cut
     const char* action_ = "hold";
 };
 

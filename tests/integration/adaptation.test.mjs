@@ -66,8 +66,9 @@ try {
   // Alone, the member stays on the full encoding, unless its link cannot carry a quarter of
   // the ceiling: then fewer pixels beat a picture that falls apart (LayerPlanner).
   const alone = peerOf(tx.stats(), rxId).video;
-  // (LayerPlanner: down under kAloneLowShare 0.25 of the ceiling, up again at 0.8 / 0.6 of that.)
-  const aloneUp = 0.25 * BITRATE * 0.8 / 0.6;
+  // (LayerPlanner: down under kAloneLowShare 0.25 of the ceiling or 0.03 bits per pixel,
+  // whichever is more, up again at 0.8 / 0.6 of that.)
+  const aloneUp = Math.max(0.25 * BITRATE, 0.03 * 640 * 480 * 30 / 1000) * 0.8 / 0.6;
   assert.ok(alone.layer === 'full' || thinTarget < aloneUp,
     `alone on ${alone.layer} at ${alone.target_kbps} kbit/s (mean ${thinTarget.toFixed(0)} on the thin link)`);
 

@@ -24,7 +24,27 @@ TEST(LayerPlan, TheThinMemberGetsTheLowLayer) {
     EXPECT_EQ(p.layers["a"], Layer::Full);
     EXPECT_EQ(p.layers["c"], Layer::Full);
     EXPECT_EQ(p.full_kbps, 760);  // the weakest member on full, not the thin one
-    EXPECT_EQ(p.low_kbps, 240);   // its share of the ceiling, under its 300
+    EXPECT_EQ(p.low_kbps, 240);   // beside members on full: its share of the ceiling
+}
+
+// At 640x480@30 the full encoding needs about 300 kbit/s whatever its target: a member alone
+// goes low under 0.03 bits per pixel (276 kbit/s), more than a quarter of an 800 ceiling, and
+// back up only at 4/3 of that (368), which the low encoding may send first to prove the link.
+TEST(LayerPlan, AloneTheFullSizeNeedsItsBitsPerPixel) {
+    LayerPlanner lp(100, 800, 30);
+    lp.set_size(640, 480);
+    auto p = lp.plan({{"a", 270}}, 0);
+    EXPECT_EQ(p.layers["a"], Layer::Low);
+    EXPECT_EQ(p.low_kbps, 270);
+    p = lp.plan({{"a", 360}}, 10);
+    EXPECT_EQ(p.layers["a"], Layer::Low);
+    EXPECT_EQ(p.low_kbps, 360);  // over the 240 share of the ceiling: the link is tested
+    EXPECT_EQ(lp.plan({{"a", 370}}, 20).layers["a"], Layer::Full);
+    // A ceiling under what the size needs: low only under kDown of the ceiling.
+    LayerPlanner small(100, 300, 30);
+    small.set_size(640, 480);
+    EXPECT_EQ(small.plan({{"a", 200}}, 0).layers["a"], Layer::Full);
+    EXPECT_EQ(small.plan({{"b", 170}}, 0).layers["b"], Layer::Low);
 }
 
 TEST(LayerPlan, LowBitrateFollowsTheWeakestLowMemberDownToTheFloor) {
@@ -64,6 +84,19 @@ TEST(LayerPlan, HysteresisAndDwellKeepMembersFromFlapping) {
     EXPECT_EQ(lp2.plan({{"a", 800}, {"b", 700}}, 4).layers["b"], Layer::Full);
     // Slightly under the full members (above 0.6 of the best): stays full.
     EXPECT_EQ(lp2.plan({{"a", 800}, {"b", 520}}, 9).layers["b"], Layer::Full);
+}
+
+// A call that starts on a thin link: its first move down comes at once, not after the dwell;
+// the moves after it wait as usual.
+TEST(LayerPlan, TheFirstMoveDownWaitsForNoDwell) {
+    LayerPlanner lp(100, 800, 30);
+    lp.set_size(640, 480);
+    EXPECT_EQ(lp.plan({{"a", 300}}, 0).layers["a"], Layer::Full);
+    EXPECT_EQ(lp.plan({{"a", 255}}, 1).layers["a"], Layer::Low);
+    EXPECT_EQ(lp.plan({{"a", 600}}, 3).layers["a"], Layer::Low);  // up waits 4 s
+    EXPECT_EQ(lp.plan({{"a", 600}}, 5).layers["a"], Layer::Full);
+    EXPECT_EQ(lp.plan({{"a", 200}}, 6).layers["a"], Layer::Full);  // down again waits too
+    EXPECT_EQ(lp.plan({{"a", 200}}, 13).layers["a"], Layer::Low);  // doubled: 8 s
 }
 
 TEST(LayerPlan, FallingBackSoonAfterMovingUpDoublesTheWait) {

@@ -132,29 +132,81 @@ GstElement* PeerSenders::video_tee() const {
     return tee_for(Kind::Video);
 }
 
-void PeerSenders::switch_video_tee(GstElement* tee) {
-    if (!tee || tee == tee_for(Kind::Video)) return;
-    video_tee_ = tee == local_.tee(Kind::Video) ? nullptr : tee;
-    for (auto& s : senders_) {
-        if (s.kind != Kind::Video || !s.tee_pad) continue;
-        GstPtr<GstPad> qsink(gst_pad_get_peer(s.tee_pad.get()));
-        if (!qsink) continue;
-        gst_pad_unlink(s.tee_pad.get(), qsink.get());
-        s.tee_pad = RequestPad(tee, gst_element_request_pad_simple(tee, "src_%u"));
-        if (!s.tee_pad) continue;
-        // The new encoder is mid-GOP: nothing until its keyframe, then the probe goes.
-        gst_pad_add_probe(
-            s.tee_pad.get(), GST_PAD_PROBE_TYPE_BUFFER,
-            [](GstPad*, GstPadProbeInfo* info, gpointer) -> GstPadProbeReturn {
-                bool delta = GST_BUFFER_FLAG_IS_SET(GST_PAD_PROBE_INFO_BUFFER(info),
-                                                    GST_BUFFER_FLAG_DELTA_UNIT);
-                return delta ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_REMOVE;
-            },
-            nullptr, nullptr);
-        if (gst_pad_link(s.tee_pad.get(), qsink.get()) != GST_PAD_LINK_OK)
-            log::warn("peer %s: cannot switch its video to another encoding", peer_.c_str());
+namespace {
+
+// What the new tee pad's probe knows: on a streaming thread it only posts the swap.
+struct SwitchProbe {
+    LifetimeRef alive;
+    std::function<void()> swap;  // runs on the main loop if `alive`
+    bool posted = false;         // the streaming thread's own
+};
+
+GstPadProbeReturn on_next_buffer(GstPad*, GstPadProbeInfo* info, gpointer p) {
+    auto* d = static_cast<SwitchProbe*>(p);
+    if (GST_BUFFER_FLAG_IS_SET(GST_PAD_PROBE_INFO_BUFFER(info), GST_BUFFER_FLAG_DELTA_UNIT))
+        return GST_PAD_PROBE_DROP;  // mid-GOP: the member still gets the old encoding
+    if (!d->posted) {
+        d->posted = true;
+        invoke_on_main([alive = d->alive, swap = d->swap] {
+            if (alive.lock()) swap();
+        });
     }
-    local_.request_keyframe();
+    return GST_PAD_PROBE_OK;  // blocks with the keyframe until the swap removes the probe
+}
+
+}  // namespace
+
+void PeerSenders::cancel_switch(Sender& s) {
+    s.next_probe.reset();  // a keyframe it held goes to the unlinked pad: dropped
+    s.next_pad.reset();
+}
+
+void PeerSenders::switch_video_tee(GstElement* tee) {
+    if (!tee) return;
+    video_tee_ = tee == local_.tee(Kind::Video) ? nullptr : tee;
+    bool asked = false;
+    for (std::size_t i = 0; i < senders_.size(); ++i) {
+        Sender& s = senders_[i];
+        if (s.kind != Kind::Video || !s.tee_pad) continue;
+        cancel_switch(s);
+        // Back to the tee it still feeds from (the keyframe had not come): nothing to do.
+        if (GST_OBJECT_PARENT(s.tee_pad.get()) == GST_OBJECT(tee)) continue;
+        s.next_pad = RequestPad(tee, gst_element_request_pad_simple(tee, "src_%u"));
+        if (!s.next_pad) {
+            log::warn("peer %s: cannot switch its video to another encoding", peer_.c_str());
+            continue;
+        }
+        unsigned generation = ++s.next_generation;
+        auto* d =
+            new SwitchProbe{lifetime_, [this, i, generation] { finish_switch(i, generation); }};
+        gulong id = gst_pad_add_probe(
+            s.next_pad.get(),
+            static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_BUFFER),
+            &on_next_buffer, d, [](gpointer p) { delete static_cast<SwitchProbe*>(p); });
+        s.next_probe = PadProbe(s.next_pad.get(), id);
+        asked = true;
+    }
+    if (asked) local_.request_keyframe();
+}
+
+bool PeerSenders::switching() const {
+    return std::any_of(senders_.begin(), senders_.end(),
+                       [](const Sender& s) { return static_cast<bool>(s.next_pad); });
+}
+
+void PeerSenders::finish_switch(std::size_t index, unsigned generation) {
+    if (index >= senders_.size()) return;
+    Sender& s = senders_[index];
+    if (!s.next_pad || s.next_generation != generation || s.elements.empty()) return;
+    GstPtr<GstPad> qsink(gst_element_get_static_pad(s.elements.front().get(), "sink"));
+    if (s.tee_pad) {
+        GstPtr<GstPad> peer(gst_pad_get_peer(s.tee_pad.get()));
+        if (peer) gst_pad_unlink(s.tee_pad.get(), peer.get());
+    }
+    s.tee_pad = std::move(s.next_pad);  // the old one goes back to its tee
+    if (!qsink || gst_pad_link(s.tee_pad.get(), qsink.get()) != GST_PAD_LINK_OK)
+        log::warn("peer %s: cannot switch its video to another encoding", peer_.c_str());
+    s.next_probe.reset();  // the held keyframe goes out first
 }
 
 bool PeerSenders::attach_to_tee(Sender& s) {
@@ -190,6 +242,7 @@ std::uint64_t PeerSenders::video_frames_sent() const {
 
 void PeerSenders::detach_from_tees() {
     for (auto& s : senders_) {
+        cancel_switch(s);
         if (!s.tee_pad) continue;
         GstPtr<GstPad> peer(gst_pad_get_peer(s.tee_pad.get()));
         if (peer) gst_pad_unlink(s.tee_pad.get(), peer.get());

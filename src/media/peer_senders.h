@@ -8,6 +8,7 @@
 #include "media/options.h"
 #include "media/send_gate.h"
 #include "util/gobj.h"
+#include "util/main_thread.h"
 
 #include <gst/gst.h>
 
@@ -42,10 +43,14 @@ class PeerSenders {
     // The call is connected: from now on the gates let frames through.
     void open();
     std::uint64_t video_frames_sent() const;
-    // Congestion control: feeds the video branch from `tee` (LocalMedia's full or low tee)
-    // from now on, without renegotiating: same payloader, so sequence numbers go on; frames
-    // from the new tee wait for its next keyframe, which is asked for. Main loop.
+    // Congestion control: feeds the video branch from `tee` (LocalMedia's full or low tee),
+    // without renegotiating: same payloader, so sequence numbers go on. Make before break:
+    // the branch keeps the old encoding until the new one's next keyframe (asked for) reaches
+    // the new tee pad, which holds it while the main loop swaps the links; the member's
+    // picture never waits for a keyframe. Switching back before it came cancels. Main loop.
     void switch_video_tee(GstElement* tee);
+    // A switch waits for the new encoding's keyframe.
+    bool switching() const;
     GstElement* video_tee() const;
 
     // Teardown, in two steps around stopping webrtcbin: first the branches leave the shared
@@ -58,12 +63,18 @@ class PeerSenders {
     struct Sender {
         Kind kind = Kind::Video;
         RequestPad tee_pad;                // on LocalMedia's shared tee
+        RequestPad next_pad;               // on the tee switched to, until its keyframe
+        PadProbe next_probe;               // holds that keyframe (removed before the pad)
+        unsigned next_generation = 0;      // which switch a posted swap belongs to
         std::vector<BinElement> elements;  // queue, payloader, capsfilter
         RequestPad webrtc_pad;
         std::unique_ptr<SendGate> gate;  // outlives the branch: destroyed after it is NULL
     };
 
     void forward_keyframe_requests(GstElement* payloader);
+    // The keyframe of a switch reached the new tee pad of senders_[index]: swap the links.
+    void finish_switch(std::size_t index, unsigned generation);
+    static void cancel_switch(Sender& s);
     bool attach_to_tee(Sender& s);
     GstElement* tee_for(Kind kind) const;
 
@@ -72,7 +83,8 @@ class PeerSenders {
     LocalMedia& local_;
     const Options& cfg_;
     std::vector<Sender> senders_;
-    GstElement* video_tee_ = nullptr;  // borrowed; null: LocalMedia's full tee
+    GstElement* video_tee_ = nullptr;      // borrowed; null: LocalMedia's full tee
+    Lifetime lifetime_ = make_lifetime();  // what a switch's keyframe posts checks
 };
 
 }  // namespace rp::media

@@ -23,6 +23,9 @@ struct Side {
     std::optional<LocalMedia> local;
     std::vector<SessionDescription> sent;
     std::vector<std::string> failures;
+    std::shared_ptr<MediaCounters> counters = std::make_shared<MediaCounters>();
+    Side* other = nullptr;  // where our ICE candidates go, when set
+    bool connected = false;
     std::optional<PeerSession> session;
 
     explicit Side(const char* peer) {
@@ -31,11 +34,14 @@ struct Side {
         EXPECT_TRUE(local->build(&err)) << err;
         SessionCallbacks cb;
         cb.send_description = [this](const SessionDescription& d) { sent.push_back(d); };
-        cb.send_candidate = [](const IceCandidate&) {};
-        cb.state_changed = [](PeerState) {};
+        cb.send_candidate = [this](const IceCandidate& c) {
+            if (other && other->session) other->session->add_candidate(c);
+        };
+        cb.state_changed = [this](PeerState s) {
+            connected = connected || s == PeerState::Connected;
+        };
         cb.failed = [this](const std::string& why) { failures.push_back(why); };
-        session.emplace(peer, pipeline.get(), *local, opts, std::make_shared<MediaCounters>(),
-                        std::move(cb));
+        session.emplace(peer, pipeline.get(), *local, opts, counters, std::move(cb));
         EXPECT_NE(gst_element_set_state(pipeline.get(), GST_STATE_PLAYING),
                   GST_STATE_CHANGE_FAILURE);
     }
@@ -96,6 +102,46 @@ TEST_F(PeerSessionTest, OfferAndAnswerWalkTheStates) {
     EXPECT_TRUE(caller.session->has_remote());
     EXPECT_FALSE(caller.session->apply_remote(answer, &err));
     EXPECT_EQ(err, "a second answer");
+    EXPECT_TRUE(caller.failures.empty());
+    EXPECT_TRUE(callee.failures.empty());
+}
+
+// A member moved to the low encoding and back (congestion control's layer switch) keeps its
+// picture: the branch feeds from the old encoding until the new one's keyframe is at hand.
+// Right after a keyframe the shared encoder's next one waits up to 500 ms (its rate limit);
+// a branch that let go of the old encoding first showed nothing for that long.
+TEST_F(PeerSessionTest, ASwitchOfEncodingStopsNoPicture) {
+    OwnMainContext owner;
+    Side caller("callee"), callee("caller");
+    caller.other = &callee;
+    callee.other = &caller;
+    ASSERT_TRUE(caller.local->set_low(true, 100));
+    ASSERT_NE(caller.local->low_tee(), nullptr);
+    std::string err;
+    ASSERT_TRUE(caller.session->start_offer(&err)) << err;
+    ASSERT_TRUE(spin_until([&] { return !caller.sent.empty(); }, 10000));
+    ASSERT_TRUE(callee.session->apply_remote(caller.sent.front(), &err)) << err;
+    ASSERT_TRUE(spin_until([&] { return !callee.sent.empty(); }, 10000));
+    ASSERT_TRUE(caller.session->apply_remote(callee.sent.front(), &err)) << err;
+    auto frames = [&] { return callee.counters->video_frames.load(); };
+    ASSERT_TRUE(spin_until([&] { return caller.connected && frames() >= 30; }, 20000))
+        << frames() << " frames; " << (callee.failures.empty() ? "" : callee.failures.front());
+
+    PeerSenders& senders = caller.session->senders();
+    for (GstElement* tee : {caller.local->low_tee(), caller.local->tee(Kind::Video)}) {
+        // A keyframe goes out (frames from both encodings): the switch's own now waits.
+        caller.local->request_keyframe_now();
+        auto sent = frames();
+        ASSERT_TRUE(spin_until([&] { return frames() >= sent + 4; }, 5000));
+        senders.switch_video_tee(tee);
+        EXPECT_TRUE(senders.switching());
+        ASSERT_TRUE(spin_until([&] { return !senders.switching(); }, 5000));
+        auto at = frames();
+        ASSERT_TRUE(spin_until([&] { return frames() >= at + 20; }, 10000));
+    }
+    VideoFigures v = callee.counters->video_quality.figures(g_get_monotonic_time());
+    EXPECT_EQ(v.freeze_count.value_or(-1), 0) << "max gap " << v.max_gap_ms.value_or(-1) << " ms";
+    EXPECT_LT(v.max_gap_ms.value_or(1e9), 300);
     EXPECT_TRUE(caller.failures.empty());
     EXPECT_TRUE(callee.failures.empty());
 }

@@ -160,8 +160,11 @@ void Adaptation::apply() {
             c.counters->estimate_kbps = state_.at(c.id).rc.estimate_kbps();
         }
     }
-    // Nobody on it any more (every branch has left its tee): the low encoding goes.
-    if (!plan.low_runs && local_.low_tee()) local_.set_low(false, 0);
+    // Nobody on it any more, and every branch has left its tee (a branch leaving it feeds from
+    // it until the full encoding's keyframe is at hand): the low encoding goes.
+    bool leaving = std::any_of(calls.begin(), calls.end(),
+                               [](const Call& c) { return c.senders && c.senders->switching(); });
+    if (!plan.low_runs && !leaving && local_.low_tee()) local_.set_low(false, 0);
 }
 
 }  // namespace rp::media

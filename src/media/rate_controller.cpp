@@ -61,7 +61,7 @@ int RateController::update(const RateInput& in) {
         else
             *min_rtt_ += (rtt - *min_rtt_) * std::min(1.0, 0.01 * dt);
         bool above = rtt - *min_rtt_ > kDelayGrowthMs;
-        no_queue = rtt - *min_rtt_ <= kDelayGrowthMs;
+        no_queue = !above;
         bool rising = last_rtt_ && rtt > *last_rtt_ + kDelayGrowthMs / 3;
         // A queue that drains (the link cleared) is no congestion, however long it still is.
         bool falling = last_rtt_ && rtt < *last_rtt_ - kDelayGrowthMs / 3;

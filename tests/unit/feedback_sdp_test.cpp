@@ -6,6 +6,7 @@
 #include "media/codecs.h"
 #include "media/local_media.h"
 #include "media/peer_session.h"
+#include "media/webrtc_stats.h"
 #include "util/gobj.h"
 
 #include <gtest/gtest.h>
@@ -171,6 +172,25 @@ TEST_F(FeedbackSdpTest, OurAnswerKeepsTheOffersTwccId) {
     EXPECT_EQ(v.find("m=video 0 "), std::string::npos) << answer;
     EXPECT_NE(v.find("a=extmap:7 " + std::string(kTwccUri)), std::string::npos) << answer;
     EXPECT_EQ(v.find("a=extmap:3 " + std::string(kTwccUri)), std::string::npos) << answer;
+}
+
+// Transport-wide feedback once per 100 ms, as browsers send it, not with every frame: per
+// frame, it and the reports it pulls along were 15 % of a 500 kbit/s link.
+TEST_F(FeedbackSdpTest, TransportWideFeedbackGoesOutEvery100Ms) {
+    GstPtr<GstElement> session(gst_element_factory_make("rtpsession", nullptr));
+    ASSERT_TRUE(session);
+    gst_object_ref_sink(session.get());
+    set_feedback_budget(G_OBJECT(session.get()));
+    GObject* internal = nullptr;
+    g_object_get(session.get(), "internal-session", &internal, nullptr);
+    GObjectPtr<GObject> owned(internal);
+    ASSERT_TRUE(internal);
+    guint64 interval = 0;
+    g_object_get(internal, "twcc-feedback-interval", &interval, nullptr);
+    EXPECT_EQ(interval, 100 * GST_MSECOND);
+    gdouble budget = 0;
+    g_object_get(session.get(), "rtcp-fraction", &budget, nullptr);
+    EXPECT_GE(budget, 1.0);  // a budget in bits per second, not a share of the RTP rate
 }
 
 }  // namespace

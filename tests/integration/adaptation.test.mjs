@@ -96,9 +96,11 @@ try {
   const callMs = (seen.video.frames_decoded / seen.video.fps) * 1000;
   console.log(`receiver: ${seen.video.fps} fps, ${seen.video.freeze_count} freezes (${seen.video.total_freeze_ms} ms of ${callMs.toFixed(0)}), ` +
     `glass-to-glass ${JSON.stringify(seen.video.latency_ms)}, psnr ${JSON.stringify(seen.video.psnr_db)}`);
-  // Issue 12 asks for <= 2 % of the call; measured 0 to 2.0 % in 10 of 12 local runs, 5.1 and
-  // 7.1 % in the other two: the test holds 15 % and prints the figure; README, Performance.
-  assert.ok(seen.video.total_freeze_ms <= 0.15 * callMs,
+  // Issue 12 asks for <= 2 % of the call. Measured 0 to 2.2 % in 12 local runs since
+  // transport-wide feedback goes out every 100 ms (before, 0 to 6.4 % in 21 runs, most
+  // freezes in a call's first second, when both sides fill the link): the test holds 5 % and
+  // prints the figure; README, Performance.
+  assert.ok(seen.video.total_freeze_ms <= 0.05 * callMs,
     `froze ${seen.video.total_freeze_ms} ms of ${callMs.toFixed(0)}` + explain(rxEnd));
   // Glass-to-glass over the whole call, thin and cleared (issue 12: p95 <= 250 ms); measured
   // 77 to 133 ms in 12 local runs.

@@ -156,6 +156,12 @@ GstPadProbeReturn on_next_buffer(GstPad*, GstPadProbeInfo* info, gpointer p) {
 
 }  // namespace
 
+void PeerSenders::unlink_from_tee(Sender& s) {
+    if (!s.tee_pad) return;
+    GstPtr<GstPad> peer(gst_pad_get_peer(s.tee_pad.get()));
+    if (peer) gst_pad_unlink(s.tee_pad.get(), peer.get());
+}
+
 void PeerSenders::cancel_switch(Sender& s) {
     s.next_probe.reset();  // a keyframe it held goes to the unlinked pad: dropped
     s.next_pad.reset();
@@ -199,10 +205,7 @@ void PeerSenders::finish_switch(std::size_t index, unsigned generation) {
     Sender& s = senders_[index];
     if (!s.next_pad || s.next_generation != generation || s.elements.empty()) return;
     GstPtr<GstPad> qsink(gst_element_get_static_pad(s.elements.front().get(), "sink"));
-    if (s.tee_pad) {
-        GstPtr<GstPad> peer(gst_pad_get_peer(s.tee_pad.get()));
-        if (peer) gst_pad_unlink(s.tee_pad.get(), peer.get());
-    }
+    unlink_from_tee(s);
     s.tee_pad = std::move(s.next_pad);  // the old one goes back to its tee
     if (!qsink || gst_pad_link(s.tee_pad.get(), qsink.get()) != GST_PAD_LINK_OK)
         log::warn("peer %s: cannot switch its video to another encoding", peer_.c_str());
@@ -243,9 +246,7 @@ std::uint64_t PeerSenders::video_frames_sent() const {
 void PeerSenders::detach_from_tees() {
     for (auto& s : senders_) {
         cancel_switch(s);
-        if (!s.tee_pad) continue;
-        GstPtr<GstPad> peer(gst_pad_get_peer(s.tee_pad.get()));
-        if (peer) gst_pad_unlink(s.tee_pad.get(), peer.get());
+        unlink_from_tee(s);
         s.tee_pad.reset();  // released from the tee
     }
 }

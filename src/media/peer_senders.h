@@ -75,6 +75,8 @@ class PeerSenders {
     // The keyframe of a switch reached the new tee pad of senders_[index]: swap the links.
     void finish_switch(std::size_t index, unsigned generation);
     static void cancel_switch(Sender& s);
+    // Unlinks the branch from the tee pad it feeds from (the pad stays requested).
+    static void unlink_from_tee(Sender& s);
     bool attach_to_tee(Sender& s);
     GstElement* tee_for(Kind kind) const;
 

@@ -6,6 +6,7 @@
 #include "cli/paths.h"
 #include "media/pi_camera.h"
 #include "media/preset.h"
+#include "media/rate_controller.h"
 #include "report/expect.h"
 #include "report/report.h"
 #include "signal/server_url.h"
@@ -162,12 +163,6 @@ std::string read_sources(const RawOptions& raw, media::Options& media) {
     if (media.latency_probe && media.video.kind != "test")
         return "--latency-probe needs --video test (it paints into the test pattern)";
     media.codec = codec_named(raw.codec);
-    if (media.min_video_bitrate_kbps == 0)
-        media.min_video_bitrate_kbps = std::min(100, media.video_bitrate_kbps);
-    else if (media.min_video_bitrate_kbps > media.video_bitrate_kbps)
-        return "--min-video-bitrate (" + std::to_string(media.min_video_bitrate_kbps) +
-               ") must not be above --video-bitrate (" + std::to_string(media.video_bitrate_kbps) +
-               ")";
 
     int w = 0, h = 0;
     char x = 0, extra = 0;
@@ -177,6 +172,19 @@ std::string read_sources(const RawOptions& raw, media::Options& media) {
                "' must be WxH with even sizes from 16x16 to 7680x4320";
     media.width = w;
     media.height = h;
+
+    // Without --video-bitrate the ceiling follows the size (600 kbit/s up to 320x240); a
+    // --min-video-bitrate over that lifts it, up to the usual default.
+    if (!raw.bitrate_given)
+        media.video_bitrate_kbps =
+            std::min(media::kDefaultCeilingKbps,
+                     std::max(media::default_ceiling_kbps(w, h), media.min_video_bitrate_kbps));
+    if (media.min_video_bitrate_kbps == 0)
+        media.min_video_bitrate_kbps = std::min(100, media.video_bitrate_kbps);
+    else if (media.min_video_bitrate_kbps > media.video_bitrate_kbps)
+        return "--min-video-bitrate (" + std::to_string(media.min_video_bitrate_kbps) +
+               ") must not be above --video-bitrate (" + std::to_string(media.video_bitrate_kbps) +
+               ")";
     return {};
 }
 

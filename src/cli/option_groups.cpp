@@ -63,8 +63,9 @@ void add_media_options(CLI::App& app, media::Options& media, std::string& preset
         ->capture_default_str()
         ->check(CLI::Range(1, 120))
         ->group(group);
-    app.add_option("--video-bitrate", media.video_bitrate_kbps, "Video bitrate in kbit/s")
-        ->capture_default_str()
+    app.add_option("--video-bitrate", media.video_bitrate_kbps,
+                   "Ceiling of the video bitrate in kbit/s; congestion control sends at most "
+                   "this (default 800, or 600 up to 320x240 pixels, as browsers do)")
         ->check(CLI::Range(16, 50000))
         ->group(group);
     app.add_option("--min-video-bitrate", media.min_video_bitrate_kbps,

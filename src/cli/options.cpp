@@ -100,6 +100,9 @@ std::string effective_config(const CLI::App& app, ConfigFile& file, const cli::R
     file.set_effective("sink", sink_names);
     file.set_effective("verbose", {std::to_string(raw.verbose)});
     file.set_effective("stun", cfg.stun.empty() ? std::vector<std::string>{"none"} : cfg.stun);
+    // The ceiling that follows the size when none was given.
+    if (!raw.bitrate_given)
+        file.set_effective("video-bitrate", {std::to_string(cfg.video_bitrate_kbps)});
     return app.config_to_str(true, false);
 }
 
@@ -143,6 +146,7 @@ ParseResult parse_options(int argc, const char* const* argv, Config& cfg) {
             return result;
         }
 
+    raw.bitrate_given = app.count("--video-bitrate") > 0 || file->line_of("video-bitrate") > 0;
     if (auto why = check_all(raw, cfg); !why.empty()) return usage_error(why);
     // A counted flag read from a file as "verbose = 0" (or false) comes back from CLI11 as -1.
     raw.verbose = std::max(raw.verbose, 0);

@@ -27,7 +27,8 @@ struct RawOptions {
     int verbose = 0;
     bool quiet = false;
     bool print_config = false, list_devices = false, as_json = false;
-    bool codec_given = false;  // --video-codec on the command line or in the --config file
+    bool codec_given = false;    // --video-codec on the command line or in the --config file
+    bool bitrate_given = false;  // --video-bitrate on the command line or in the --config file
 };
 
 // Option groups, registered in this order: it is the order of --help, of --print-config and

@@ -5,6 +5,11 @@
 
 namespace rp::media {
 
+int default_ceiling_kbps(int width, int height) {
+    long pixels = static_cast<long>(width) * height;
+    return pixels <= 320L * 240 ? std::min(600, kDefaultCeilingKbps) : kDefaultCeilingKbps;
+}
+
 int RateController::start_kbps(int floor_kbps, int ceiling_kbps) {
     return std::min(std::max(1, ceiling_kbps), std::max(floor_kbps, kStartKbps));
 }

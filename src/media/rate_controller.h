@@ -13,6 +13,14 @@
 
 namespace rp::media {
 
+// The default ceiling for a picture of WIDTH x HEIGHT when --video-bitrate is not given:
+// kDefaultCeilingKbps, or less for small pictures, as browsers cap by size (libwebrtc's
+// GetMaxDefaultVideoBitrateKbps: 600 kbit/s up to 320x240, where the quality stops improving).
+// Without it a 240x240 call climbs toward 800 kbit/s that it cannot use, and each climb over
+// a thin link costs a queue.
+inline constexpr int kDefaultCeilingKbps = 800;
+int default_ceiling_kbps(int width, int height);
+
 struct RateInput {
     double dt_s = 1.0;                    // since the previous tick
     std::optional<double> fraction_lost;  // 0..1 over the last RTCP interval

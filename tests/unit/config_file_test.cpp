@@ -108,6 +108,20 @@ TEST_F(ConfigFileTest, DefaultsReadBackTheSame) {
     EXPECT_EQ(cfg.servers.size(), 2u);
 }
 
+// The size's default ceiling (600 kbit/s at 240x240) shows in --print-config; a
+// video-bitrate in the file counts as given, as on the command line.
+TEST_F(ConfigFileTest, SizeCeilingPrintsAndAFileBitrateWins) {
+    ParseResult first = parse(
+        {"--server", "http://h:1", "--room", "r", "--video-size", "240x240", "--print-config"});
+    ASSERT_EQ(first.exit_code, 0) << first.message;
+    EXPECT_NE(first.message.find("video-bitrate = 600\n"), std::string::npos) << first.message;
+    std::string f = write("small.toml", first.message);
+    EXPECT_EQ(parse({"--config", f, "--print-config"}).message, first.message);
+    std::string g = write("given.toml", kBase + "video-size = \"240x240\"\nvideo-bitrate = 800\n");
+    ASSERT_EQ(parse({"--config", g}).kind, ParseResult::Kind::Run);
+    EXPECT_EQ(cfg.video_bitrate_kbps, 800);
+}
+
 TEST_F(ConfigFileTest, PrintConfigMasksSecrets) {
     ParseResult r =
         parse({"--server", "http://h:1", "--room", "r", "--turn", "turn://u:hunter22@h:3478",

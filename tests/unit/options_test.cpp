@@ -450,6 +450,28 @@ TEST_F(OptionsTest, MinVideoBitrate) {
     expect_usage_error({"--min-video-bitrate", "10"}, "--min-video-bitrate");
 }
 
+// Without --video-bitrate the ceiling follows the picture's size, as browsers cap it: a
+// 240x240 call has no use for 800 kbit/s, and each climb toward it over a thin link costs a
+// queue. A given --video-bitrate wins, on the command line or in a config file.
+TEST_F(OptionsTest, DefaultCeilingFollowsTheSize) {
+    expect_runs(run({"--video-size", "240x240"}));
+    EXPECT_EQ(cfg.video_bitrate_kbps, 600);
+    expect_runs(run({"--video-size", "320x240"}));
+    EXPECT_EQ(cfg.video_bitrate_kbps, 600);
+    expect_runs(run({"--video-size", "320x242"}));
+    EXPECT_EQ(cfg.video_bitrate_kbps, 800);
+    expect_runs(run({"--video-size", "1280x720"}));
+    EXPECT_EQ(cfg.video_bitrate_kbps, 800);
+    expect_runs(run({"--video-size", "240x240", "--video-bitrate", "800"}));
+    EXPECT_EQ(cfg.video_bitrate_kbps, 800);
+    // A floor over the size's ceiling lifts it (not past the usual default: that stays an error).
+    expect_runs(run({"--video-size", "240x240", "--min-video-bitrate", "700"}));
+    EXPECT_EQ(cfg.video_bitrate_kbps, 700);
+    EXPECT_EQ(cfg.min_video_bitrate_kbps, 700);
+    expect_usage_error({"--video-size", "240x240", "--min-video-bitrate", "900"},
+                       "--min-video-bitrate");
+}
+
 // ---- Sinks -----------------------------------------------------------------------------------
 
 TEST_F(OptionsTest, SinkKinds) {

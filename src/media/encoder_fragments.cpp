@@ -51,7 +51,13 @@ std::string video_encoder_fragment(const Options& cfg) {
     }
     // One thread: libvpx's VP8 threads spin-wait on each other, and with two such encoders
     // on two cores (or a busy Pi) they starve each other down to a few frames per second.
-    return "vp8enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr threads=1 " +
+    // Keyframes at most twice a frame's budget (max-intra-bitrate, in percent): libvpx made
+    // them 5 to 10 times the frames around them, and with no pacer in GStreamer 1.22 each
+    // went out at once; on a 1 Mbit/s link a 20 kB keyframe every 2 s held the picture for
+    // 170 ms behind the frame before it, a freeze, and overflowed the link's queue. libvpx
+    // overshoots the cap (keyframes come out at 2.5 to 5 times an average frame).
+    return "vp8enc name=venc deadline=1 cpu-used=8 lag-in-frames=0 end-usage=cbr threads=1 "
+           "max-intra-bitrate=200 " +
            kRealtimeBuffer + "error-resilient=partitions keyframe-max-dist=" + std::to_string(gop) +
            " target-bitrate=" + std::to_string(kbps * 1000);
 }

@@ -96,11 +96,11 @@ try {
   const callMs = (seen.video.frames_decoded / seen.video.fps) * 1000;
   console.log(`receiver: ${seen.video.fps} fps, ${seen.video.freeze_count} freezes (${seen.video.total_freeze_ms} ms of ${callMs.toFixed(0)}), ` +
     `glass-to-glass ${JSON.stringify(seen.video.latency_ms)}, psnr ${JSON.stringify(seen.video.psnr_db)}`);
-  // Issue 12 asks for <= 2 % of the call. Measured 0 to 2.2 % in 12 local runs since
-  // transport-wide feedback goes out every 100 ms (before, 0 to 6.4 % in 21 runs, most
-  // freezes in a call's first second, when both sides fill the link): the test holds 5 % and
-  // prints the figure; README, Performance.
-  assert.ok(seen.video.total_freeze_ms <= 0.05 * callMs,
+  // Issue 12 asks for <= 2 % of the call, and the test holds that since VP8 keyframes are
+  // capped (max-intra-bitrate): 0 to 0.98 % in 8 local runs (one freeze of 188 to 252 ms, or
+  // none). Before: 0 to 2.2 % in 12 runs with transport-wide feedback every 100 ms, 0 to
+  // 6.4 % in 21 runs before that; README, Performance.
+  assert.ok(seen.video.total_freeze_ms <= 0.02 * callMs,
     `froze ${seen.video.total_freeze_ms} ms of ${callMs.toFixed(0)}` + explain(rxEnd));
   // Glass-to-glass over the whole call, thin and cleared (issue 12: p95 <= 250 ms); measured
   // 77 to 133 ms in 12 local runs.

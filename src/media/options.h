@@ -35,6 +35,9 @@ struct VideoPreset {
 
 namespace media {
 
+// --video-bitrate's default for pictures over 320x240 (rate_controller.h: default_ceiling_kbps).
+inline constexpr int kDefaultCeilingKbps = 800;
+
 struct Options {
     SourceSpec video{"test", ""};
     SourceSpec audio{"test", ""};
@@ -42,7 +45,7 @@ struct Options {
     int width = 640;
     int height = 480;
     int fps = 30;
-    int video_bitrate_kbps = 800;    // the ceiling of congestion control
+    int video_bitrate_kbps = kDefaultCeilingKbps;  // the ceiling of congestion control
     int min_video_bitrate_kbps = 0;  // its floor; 0 until the options are read (then >= 16)
     std::vector<SinkSpec> sinks;
     // grid: --sink window's one window (media/video_wall.h)

@@ -9,16 +9,17 @@
 // (on_round_trip). Pure: no GStreamer, one tick per second or so from the main loop.
 #pragma once
 
+#include "media/options.h"
+
 #include <optional>
 
 namespace rp::media {
 
 // The default ceiling for a picture of WIDTH x HEIGHT when --video-bitrate is not given:
-// kDefaultCeilingKbps, or less for small pictures, as browsers cap by size (libwebrtc's
-// GetMaxDefaultVideoBitrateKbps: 600 kbit/s up to 320x240, where the quality stops improving).
-// Without it a 240x240 call climbs toward 800 kbit/s that it cannot use, and each climb over
-// a thin link costs a queue.
-inline constexpr int kDefaultCeilingKbps = 800;
+// kDefaultCeilingKbps (options.h), or less for small pictures, as browsers cap by size
+// (libwebrtc's GetMaxDefaultVideoBitrateKbps: 600 kbit/s up to 320x240, where the quality
+// stops improving). Without it a 240x240 call climbs toward 800 kbit/s that it cannot use,
+// and each climb over a thin link costs a queue.
 int default_ceiling_kbps(int width, int height);
 
 struct RateInput {

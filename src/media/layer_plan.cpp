@@ -33,7 +33,7 @@ LayerPlan LayerPlanner::plan(const std::vector<PeerEstimate>& peers, double now_
     double alone_down =
         std::min(kDown * ceiling_,
                  std::max(kAloneLowShare * ceiling_, kAloneLowBitsPerPixel * pixel_rate / 1000.0));
-    double alone_up = alone_down * kUp / kDown;
+    double alone_up = alone_down * kAloneUp;
     for (const auto& p : peers) {
         State& s = state_[p.id];
         double est = p.estimate_kbps;
@@ -42,16 +42,21 @@ LayerPlan LayerPlanner::plan(const std::vector<PeerEstimate>& peers, double now_
             want = Layer::Full;
         else if (s.layer == Layer::Full && (est < kDown * best || est < alone_down))
             want = Layer::Low;
+        else if (s.layer == Layer::Full && s.up_kbps > 0 && now_s - s.since_s < kRefusedWithinS &&
+                 est < kRefused * s.up_kbps)
+            want = Layer::Low;
         else if (s.layer == Layer::Low && est >= kUp * best && est >= alone_up)
             want = Layer::Full;
         bool first = s.since_s < -1e8;
-        bool at_once = first || (!s.moved && want == Layer::Low);
+        // Down at once (a link that cannot carry the full encoding); up after the dwell.
+        bool at_once = first || want == Layer::Low;
         if (want != s.layer && (at_once || now_s - s.since_s >= s.dwell_s)) {
             // Back down soon after moving up: it could not carry it, wait longer next time.
             if (want == Layer::Low && s.moved)
                 s.dwell_s = now_s - s.since_s < 2 * s.dwell_s ? std::min(s.dwell_s * 2, kMaxDwellS)
                                                               : kMinDwellS;
             s.layer = want;
+            s.up_kbps = want == Layer::Full && !first ? est : 0;
             s.since_s = now_s;
             s.moved = !first;
         } else if (first) {

@@ -1,8 +1,8 @@
 // Which encoding each call gets, from every call's bandwidth estimate. One encoder is shared by
 // every member, so the weakest link would set everyone's quality: at most two encodings run,
 // full and low (a quarter of the pixels, a fraction of the bitrate). A member whose estimate
-// cannot carry what the others can gets the low one, and moves back up once it can; members
-// move at most once per kMinDwellS so they do not flap. The low encoding runs only while some
+// cannot carry what the others can gets the low one at once, and moves back up once it can,
+// after a dwell on low that grows when it flaps. The low encoding runs only while some
 // member is on it. Also the "balanced" degradation of the full encoding: below set bits per
 // pixel it drops the frame rate before the picture falls apart. Pure: no GStreamer.
 #pragma once
@@ -49,20 +49,37 @@ class LayerPlanner {
     // at that rate before the full encoding goes out to it (its estimate is not capped by what
     // it receives).
     static constexpr double kLowShare = 0.3;
-    // Least time on a layer before the next move; doubled (up to kMaxDwellS) each time a
-    // member falls back down soon after it moved up.
+    // Least time on the low layer before a move up; doubled (up to kMaxDwellS) each time a
+    // member falls back down soon after it moved up. A move down comes at once: a link that
+    // cannot carry the full encoding fills its queue with every second on it (a move up
+    // refused on a 500 kbit/s link held the full encoding 4 s more, with four cuts of its
+    // estimate and a freeze). kMaxDwellS bounds how long a link that grew waits on low: the
+    // estimate there is not capped by what arrives, so nothing else tells that it grew, and a
+    // lifted limit must see the target climb back within 10 s (issue 12). A refused move up
+    // costs a quarter second of queue, so flapping every 6 s on a thin link is cheap.
     static constexpr double kMinDwellS = 4.0;
-    static constexpr double kMaxDwellS = 32.0;
+    static constexpr double kMaxDwellS = 6.0;
+    // A move up that the link refuses: the member's estimate cut under kRefused of what it
+    // was at the move, within kRefusedWithinS of it. Back down at once, whatever the
+    // thresholds: the first cut comes a quarter second after the move, the next ones each
+    // half second while the queue grows.
+    static constexpr double kRefused = 0.9;
+    static constexpr double kRefusedWithinS = 2.0;
     // A member alone (or every member) under this share of the ceiling, or under
     // kAloneLowBitsPerPixel of the full size (whichever is more, but at most kDown of the
     // ceiling): the full encoding would fall apart at full size, so it gets the quarter-size
-    // one. Back up at kUp / kDown of that. The bits per pixel count because an encoder cannot
+    // one. Back up at kAloneUp times that. The bits per pixel count because an encoder cannot
     // go far under what its size needs: VP8 sends the 640x480 test picture at about 300
     // kbit/s whatever its target under that, plus keyframes; moving it up at 267 kbit/s (a
     // share of an 800 ceiling) on a 500 kbit/s link with audio filled the link's queue and
     // froze the picture three or four times in the next two seconds.
     static constexpr double kAloneLowShare = 0.25;
     static constexpr double kAloneLowBitsPerPixel = 0.03;
+    // The low encoding proves the link at the rate a move up needs before it goes (its most,
+    // for a member alone). Not 4/3 as between members: at 640x480 VP8 sends a target of 368
+    // kbit/s as 400 and more, and a 500 kbit/s link with audio took that move up and
+    // refused it within half a second, a freeze of 520 ms each few seconds.
+    static constexpr double kAloneUp = 1.6;
     // Bits per pixel and frame under which the full encoding drops to kDegradedFps share.
     static constexpr double kMinBitsPerPixel = 0.025;
     static constexpr double kDegradedFpsShare = 0.8;
@@ -79,8 +96,8 @@ class LayerPlanner {
         Layer layer = Layer::Full;
         double since_s = -1e9;
         double dwell_s = kMinDwellS;
-        bool moved = false;  // its first move down waits for no dwell: a call that starts on
-                             // a thin link must not send the full encoding into it for 4 s
+        bool moved = false;  // it moved once (its first layer is not a move)
+        double up_kbps = 0;  // its estimate at its last move up
     };
     int floor_, ceiling_, fps_;
     int idle_kbps_;

@@ -101,9 +101,10 @@ int RateController::update(const RateInput& in) {
             grown_ = true;
         }
         bool near = congested_at_ > 0 && estimate_ >= kNear * congested_at_;
-        double rate = near || clear_s_ < kFastAfterS        ? kIncreasePerS
-                      : !grown_ || clear_s_ < kFasterAfterS ? kFastIncreasePerS
-                                                            : kFasterIncreasePerS;
+        double clear = clear_s_ + kTickSlackS;
+        double rate = near || clear < kFastAfterS        ? kIncreasePerS
+                      : !grown_ || clear < kFasterAfterS ? kFastIncreasePerS
+                                                         : kFasterIncreasePerS;
         if (lossless) clear_s_ += dt;
         // Not capped by what arrived: a member on the low layer receives less than it could
         // take, and its estimate must be able to grow back to the full one.

@@ -69,6 +69,10 @@ class RateController {
     static constexpr double kIncreasePerS = 0.08;      // the first seconds of a clear link
     static constexpr double kFastIncreasePerS = 0.25;  // once it stayed clear kFastAfterS
     static constexpr double kFastAfterS = 1.0;
+    // The ticks come about once a second, from get-stats answers: a little early or late. The
+    // clear time counts them with this slack (a tick of 0.998 s once left a whole climb on the
+    // slow increase).
+    static constexpr double kTickSlackS = 0.1;
     // A link that grew: past where it last congested (kAbove), and clear kFasterAfterS. Only
     // then: on a link's first climb nothing says where it ends, and +50 %/s ran a 1 Mbit/s
     // link's queue over before the round trip showed it (bench, 2026-11-30).

@@ -67,8 +67,8 @@ try {
   // the ceiling: then fewer pixels beat a picture that falls apart (LayerPlanner).
   const alone = peerOf(tx.stats(), rxId).video;
   // (LayerPlanner: down under kAloneLowShare 0.25 of the ceiling or 0.03 bits per pixel,
-  // whichever is more, up again at 0.8 / 0.6 of that.)
-  const aloneUp = Math.max(0.25 * BITRATE, 0.03 * 640 * 480 * 30 / 1000) * 0.8 / 0.6;
+  // whichever is more, up again at 1.6 times that.)
+  const aloneUp = Math.max(0.25 * BITRATE, 0.03 * 640 * 480 * 30 / 1000) * 1.6;
   assert.ok(alone.layer === 'full' || thinTarget < aloneUp,
     `alone on ${alone.layer} at ${alone.target_kbps} kbit/s (mean ${thinTarget.toFixed(0)} on the thin link)`);
 
@@ -76,12 +76,12 @@ try {
   const cleared = tx.stats().uptime_s;
   if (process.env.VERBOSE) console.log(`cleared at ${new Date().toISOString()}`);
   const back = await tx.waitForStats((l) => (peerOf(l, rxId)?.video?.target_kbps ?? 0) >= 0.8 * BITRATE,
-    { ms: 17000, what: `target_kbps back to >= ${0.8 * BITRATE}` });
+    { ms: 12000, what: `target_kbps back to >= ${0.8 * BITRATE}` });
   const took = back.uptime_s - cleared;
   console.log(`cleared: target ${peerOf(back, rxId).video.target_kbps} kbit/s after ${took.toFixed(1)} s`);
-  // Issue 12 asks for 10 s; measured 5 to 10 s here, on a loaded 2-core machine up to 11:
-  // the test holds a 15 s bound and prints the figure (README: Performance).
-  assert.ok(took <= 15, `target took ${took.toFixed(1)} s to climb back`);
+  // Issue 12's bound. Measured 4 to 5 s in local runs since a member's estimate leaves out
+  // the queue on the way back and a move up waits 6 s at most (README: Performance).
+  assert.ok(took <= 10, `target took ${took.toFixed(1)} s to climb back`);
 
   const [rxEnd, txEnd] = await stop(rx, tx);
   for (const r of [rxEnd, txEnd]) assert.ok(r.report, 'no report' + explain(r));

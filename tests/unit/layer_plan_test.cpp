@@ -29,7 +29,7 @@ TEST(LayerPlan, TheThinMemberGetsTheLowLayer) {
 
 // At 640x480@30 the full encoding needs about 300 kbit/s whatever its target: a member alone
 // goes low under 0.03 bits per pixel (276 kbit/s), more than a quarter of an 800 ceiling, and
-// back up only at 4/3 of that (368), which the low encoding may send first to prove the link.
+// back up only at 1.6 times that (442), which the low encoding may send first to prove the link.
 TEST(LayerPlan, AloneTheFullSizeNeedsItsBitsPerPixel) {
     LayerPlanner lp(100, 800, 30);
     lp.set_size(640, 480);
@@ -39,7 +39,10 @@ TEST(LayerPlan, AloneTheFullSizeNeedsItsBitsPerPixel) {
     p = lp.plan({{"a", 360}}, 10);
     EXPECT_EQ(p.layers["a"], Layer::Low);
     EXPECT_EQ(p.low_kbps, 360);  // over the 240 share of the ceiling: the link is tested
-    EXPECT_EQ(lp.plan({{"a", 370}}, 20).layers["a"], Layer::Full);
+    p = lp.plan({{"a", 440}}, 20);
+    EXPECT_EQ(p.layers["a"], Layer::Low);
+    EXPECT_EQ(p.low_kbps, 440);
+    EXPECT_EQ(lp.plan({{"a", 443}}, 21).layers["a"], Layer::Full);
     // A ceiling under what the size needs: low only under kDown of the ceiling.
     LayerPlanner small(100, 300, 30);
     small.set_size(640, 480);
@@ -86,27 +89,50 @@ TEST(LayerPlan, HysteresisAndDwellKeepMembersFromFlapping) {
     EXPECT_EQ(lp2.plan({{"a", 800}, {"b", 520}}, 9).layers["b"], Layer::Full);
 }
 
-// A call that starts on a thin link: its first move down comes at once, not after the dwell;
-// the moves after it wait as usual.
-TEST(LayerPlan, TheFirstMoveDownWaitsForNoDwell) {
+// A call that starts on a thin link goes down at once, not after the dwell; so does every
+// move down after it (a link that cannot carry the full encoding fills its queue with every
+// second on it). Moves up wait for the dwell.
+TEST(LayerPlan, MovesDownComeAtOnceMovesUpWait) {
     LayerPlanner lp(100, 800, 30);
     lp.set_size(640, 480);
     EXPECT_EQ(lp.plan({{"a", 300}}, 0).layers["a"], Layer::Full);
     EXPECT_EQ(lp.plan({{"a", 255}}, 1).layers["a"], Layer::Low);
     EXPECT_EQ(lp.plan({{"a", 600}}, 3).layers["a"], Layer::Low);  // up waits 4 s
     EXPECT_EQ(lp.plan({{"a", 600}}, 5).layers["a"], Layer::Full);
-    EXPECT_EQ(lp.plan({{"a", 200}}, 6).layers["a"], Layer::Full);  // down again waits too
-    EXPECT_EQ(lp.plan({{"a", 200}}, 13).layers["a"], Layer::Low);  // doubled: 8 s
+    EXPECT_EQ(lp.plan({{"a", 200}}, 6).layers["a"], Layer::Low);     // down at once
+    EXPECT_EQ(lp.plan({{"a", 600}}, 11.5).layers["a"], Layer::Low);  // up waits 6 s now
+    EXPECT_EQ(lp.plan({{"a", 600}}, 12).layers["a"], Layer::Full);
 }
 
-TEST(LayerPlan, FallingBackSoonAfterMovingUpDoublesTheWait) {
+// A move up whose first cut follows at once: the link refused it. Back down at the cut, even
+// though the estimate is still over the thresholds (alone at 640x480 30 fps: down under 276).
+TEST(LayerPlan, AMoveUpTheLinkRefusesGoesBackAtTheFirstCut) {
+    LayerPlanner lp(100, 800, 30);
+    lp.set_size(640, 480);
+    lp.plan({{"a", 300}}, 0);
+    EXPECT_EQ(lp.plan({{"a", 250}}, 1).layers["a"], Layer::Low);
+    EXPECT_EQ(lp.plan({{"a", 450}}, 5).layers["a"], Layer::Full);
+    EXPECT_EQ(lp.plan({{"a", 450}}, 5.2).layers["a"], Layer::Full);
+    EXPECT_EQ(lp.plan({{"a", 383}}, 5.3).layers["a"], Layer::Low);  // x0.85: refused
+    // After the dwell a cut is the link's news, not a refusal: the thresholds decide.
+    EXPECT_EQ(lp.plan({{"a", 600}}, 11.3).layers["a"], Layer::Full);
+    EXPECT_EQ(lp.plan({{"a", 510}}, 18).layers["a"], Layer::Full);
+    EXPECT_EQ(lp.plan({{"a", 270}}, 19).layers["a"], Layer::Low);
+}
+
+TEST(LayerPlan, FallingBackSoonAfterMovingUpLengthensTheWait) {
     LayerPlanner lp(100, 800, 30);
     lp.plan({{"a", 800}, {"b", 300}}, 0);                                     // low
     lp.plan({{"a", 800}, {"b", 800}}, 4);                                     // up after 4 s
     EXPECT_EQ(lp.plan({{"a", 800}, {"b", 300}}, 8).layers["b"], Layer::Low);  // down again
-    // Now it needs 8 s before the next move up.
+    // Now it needs 6 s (kMaxDwellS) before the next move up.
     EXPECT_EQ(lp.plan({{"a", 800}, {"b", 800}}, 13).layers["b"], Layer::Low);
-    EXPECT_EQ(lp.plan({{"a", 800}, {"b", 800}}, 16).layers["b"], Layer::Full);
+    EXPECT_EQ(lp.plan({{"a", 800}, {"b", 800}}, 14).layers["b"], Layer::Full);
+    // And no more, however often it falls back: a link that grew while on low moves up
+    // within it.
+    EXPECT_EQ(lp.plan({{"a", 800}, {"b", 300}}, 15).layers["b"], Layer::Low);
+    EXPECT_EQ(lp.plan({{"a", 800}, {"b", 800}}, 20.5).layers["b"], Layer::Low);
+    EXPECT_EQ(lp.plan({{"a", 800}, {"b", 800}}, 21).layers["b"], Layer::Full);
 }
 
 TEST(LayerPlan, LowEncodingStopsOnceNobodyNeedsIt) {

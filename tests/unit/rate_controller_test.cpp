@@ -111,6 +111,15 @@ TEST(RateController, RisesSlowlyAfterAHoldThenFaster) {
     EXPECT_LE(seconds, 10) << "from " << low;
 }
 
+// Ticks come from get-stats answers, a little early or late: one of 0.98 s after a clear one
+// still counts the link clear for a second.
+TEST(RateController, TicksALittleEarlyStillSpeedUp) {
+    RateController rc(100, 800, 300);
+    EXPECT_EQ(rc.update(tick(0, 20, 0.98)), static_cast<int>(300 * std::pow(1.08, 0.98) + 1.5));
+    int before = rc.estimate_kbps();
+    EXPECT_GT(rc.update(tick(0, 20, 0.98)), static_cast<int>(before * 1.2));
+}
+
 TEST(RateController, RembCapsTheEstimate) {
     RateController rc(100, 800);
     RateInput in = tick(0);

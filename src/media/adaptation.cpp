@@ -95,10 +95,8 @@ void Adaptation::check_queues() {
         int before = st.rc.estimate_kbps();
         if (!rtt || !st.rc.on_round_trip(*rtt, now)) continue;
         cut = true;
-        log::debug(
-            "peer %s: estimate %d -> %d kbit/s (queue; rtt %.0f ms our way, "
-            "the way back queues %.0f ms)",
-            id.c_str(), before, st.rc.estimate_kbps(), *rtt, st.rtcp->blocks().way_back_queue_ms());
+        log::debug("peer %s: estimate %d -> %d kbit/s (queue; rtt %.0f ms)", id.c_str(), before,
+                   st.rc.estimate_kbps(), *rtt);
     }
     // A tick waiting for get-stats applies it when the answers are in.
     if (cut && pending_ == 0) apply();
@@ -117,11 +115,9 @@ void Adaptation::on_sample(const std::string& id, const SendFeedback& f) {
     RateInput in;
     in.dt_s = st.last_feed_us ? (now - st.last_feed_us) / 1e6 : 1.0;
     st.last_feed_us = now;
-    // The round trip we compute ourselves, less the queue on the way back (ReportBlockStore);
-    // get-stats' only when we have none. (webrtcbin 1.22's get-stats keeps one report block
-    // per member source: audio's hides video's, and blocks without LSR hide both.)
-    auto own = st.rtcp->blocks().own_way_rtt_ms();
-    in.rtt_ms = own ? own : f.rtt_ms;
+    // webrtcbin 1.22's get-stats keeps one report block per member source (audio's hides
+    // video's, and blocks without LSR hide both): the round trip we compute ourselves fills in.
+    in.rtt_ms = f.rtt_ms ? f.rtt_ms : st.rtcp->blocks().rtt_ms();
     in.fraction_lost = lost;
     int before = st.rc.estimate_kbps();
     int after = st.rc.update(in);

@@ -1,11 +1,9 @@
 // Congestion control of the shared encoder, on the main loop: once a second every connected
 // call's get-stats feeds its RateController (loss and RTT of our video, from the member's RTCP
 // receiver reports), and every 0.1 s the round trips of the reports that came meanwhile (a
-// queue cuts at once). The round trips leave out the queue the member's packets met on their
-// way back (ReportBlockStore): that one is the member's to cut. LayerPlanner turns the estimates
-// into the full encoder's bitrate and frame rate, the low encoding and each call's layer, and
-// LocalMedia and PeerSenders apply it. Every call's MediaCounters get its target_kbps, layer and
-// estimate_kbps.
+// queue cuts at once). LayerPlanner turns the estimates into the full encoder's bitrate and
+// frame rate, the low encoding and each call's layer, and LocalMedia and PeerSenders apply it.
+// Every call's MediaCounters get its target_kbps, layer and estimate_kbps.
 #pragma once
 
 #include "media/layer_plan.h"

@@ -148,47 +148,17 @@ std::optional<double> round_trip_ms(const ReportBlock& b, std::uint32_t arrival)
     return ms;
 }
 
-double one_way_ms(std::uint32_t ntp_middle, std::uint32_t arrival) {
-    // Signed modulo 2^32: the clocks may differ either way (by up to 9 hours).
-    return static_cast<std::int32_t>(arrival - ntp_middle) * 1000.0 / 65536.0;
-}
-
 std::optional<double> ReportBlockStore::rtt_ms() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return rtt_ms_;
 }
 
-std::optional<double> ReportBlockStore::own_way_rtt_ms() const {
+void ReportBlockStore::add(const std::vector<ReportBlock>& blocks, std::uint32_t arrival) {
     std::lock_guard<std::mutex> lock(mutex_);
-    return own_rtt_ms_;
-}
-
-double ReportBlockStore::way_back_queue_ms() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return way_back_ms_;
-}
-
-void ReportBlockStore::add(const std::vector<ReportBlock>& blocks, std::uint32_t arrival,
-                           std::optional<double> one_way, double now_s) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (one_way) {
-        if (!least_now_ || now_s - window_start_s_ >= kOneWayWindowS) {
-            least_before_ = least_now_;
-            least_now_ = *one_way;
-            window_start_s_ = now_s;
-        }
-        least_now_ = std::min(*least_now_, *one_way);
-        double least = least_before_ ? std::min(*least_before_, *least_now_) : *least_now_;
-        way_back_ms_ = *one_way - least;
-    }
     for (const auto& b : blocks) {
         if (auto rtt = round_trip_ms(b, arrival)) {
             rtt_ms_ = rtt;
-            // The packet came with a sender report: its way back is known (else the last one
-            // stands, a report or two old).
-            double own = std::max(0.0, *rtt - way_back_ms_);
-            own_rtt_ms_ = own;
-            if (!max_rtt_ms_ || own > *max_rtt_ms_) max_rtt_ms_ = own;
+            if (!max_rtt_ms_ || *rtt > *max_rtt_ms_) max_rtt_ms_ = rtt;
         }
         Slot& slot = blocks_[b.ssrc];
         slot.last = b;

@@ -80,33 +80,14 @@ std::optional<double> round_trip_ms(const ReportBlock& b, std::uint32_t arrival_
 // The middle 32 bits of the NTP time of `unix_us` microseconds since 1970.
 std::uint32_t ntp_compact(std::int64_t unix_us);
 
-// The one-way delay of a member's RTCP packet, from the NTP time of the sender report in it
-// (`ntp_middle`, the member's clock) and the time it arrived (`arrival`, ours), both
-// ntp_compact; in ms, offset by the difference of the two clocks (only its changes count).
-double one_way_ms(std::uint32_t ntp_middle, std::uint32_t arrival);
-
 class ReportBlockStore {
   public:
     // `arrival_ntp_compact`: ntp_compact() of the time the packet arrived; 0: not known.
-    // `one_way`: one_way_ms() of a sender report in the same packet, when there is one, at
-    // `now_s` (any monotonic clock): the queue the packet met on its way to us, its one-way
-    // delay over the least one lately, is not ours. A round trip is our way plus the
-    // member's way back, and when the member sends as much as we do over a thin link, the
-    // queue its own media fill on the way back would cut our estimate too.
-    void add(const std::vector<ReportBlock>& blocks, std::uint32_t arrival_ntp_compact = 0,
-             std::optional<double> one_way = {}, double now_s = 0);
+    void add(const std::vector<ReportBlock>& blocks, std::uint32_t arrival_ntp_compact = 0);
     // The newest round trip any block with an LSR told; nullopt before the first.
     std::optional<double> rtt_ms() const;
-    // The largest round trip the blocks told since the last take, less the queue on the way
-    // back (see add()): what congestion control reads. Nullopt when none did.
+    // The largest round trip the blocks told since the last take; nullopt when none did.
     std::optional<double> take_max_rtt_ms();
-    // The newest round trip less the queue on the way back; nullopt before the first.
-    std::optional<double> own_way_rtt_ms() const;
-    // The queue on the way back as of the last packet with a sender report, in ms.
-    double way_back_queue_ms() const;
-    // Least one-way delays are kept over two windows of this length, so that a drift between
-    // the two clocks, or a route change, does not read as a queue for ever.
-    static constexpr double kOneWayWindowS = 30;
     // The latest block about `ssrc` and how many arrived so far; nullopt before the first.
     std::optional<ReportBlock> latest(std::uint32_t ssrc, std::uint64_t* count = nullptr) const;
     // The mean fraction lost (0..1) of the blocks about `ssrc` since the last take; nullopt
@@ -124,12 +105,7 @@ class ReportBlockStore {
     mutable std::mutex mutex_;
     std::map<std::uint32_t, Slot> blocks_;
     std::optional<double> rtt_ms_;
-    std::optional<double> own_rtt_ms_;
-    std::optional<double> max_rtt_ms_;  // own way, since the last take
-    // Least one-way delay in the current window and the one before it.
-    std::optional<double> least_now_, least_before_;
-    double window_start_s_ = 0;
-    double way_back_ms_ = 0;
+    std::optional<double> max_rtt_ms_;  // since the last take
 };
 
 }  // namespace rp::media

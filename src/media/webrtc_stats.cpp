@@ -241,10 +241,7 @@ RtcpWatch::RtcpWatch(GstElement* webrtc) {
             auto blocks = parse_report_blocks(map.data, map.size);
             auto srs = parse_sender_reports(map.data, map.size);
             gst_buffer_unmap(buf, &map);
-            std::optional<double> one_way;
-            if (!srs.empty()) one_way = one_way_ms(srs.front().ntp_middle, arrival);
-            if (!blocks.empty() || one_way)
-                r->store->add(blocks, arrival, one_way, g_get_monotonic_time() / 1e6);
+            if (!blocks.empty()) r->store->add(blocks, arrival);
             for (const auto& sr : srs) r->reports->sender_report(sr.ssrc, sr.ntp_middle, arrival);
         }),
         new Receiving{store_, reports_},

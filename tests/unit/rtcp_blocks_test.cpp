@@ -175,53 +175,6 @@ TEST(RtcpBlocks, TakesTheLargestRoundTripSinceTheLastTake) {
     EXPECT_FALSE(store.take_max_rtt_ms());
 }
 
-// A round trip is our way plus the member's way back. When the member's packet carries a sender
-// report, its one-way delay over the least one lately is the queue on the way back (the
-// member's own media filling a thin link): congestion control reads the round trip without
-// it; the report keeps the whole round trip.
-TEST(RtcpBlocks, TheQueueOnTheWayBackIsNotOurs) {
-    using rp::media::ntp_compact;
-    using rp::media::one_way_ms;
-    using rp::media::ReportBlock;
-    std::int64_t t0 = 1'700'000'000'000'000;
-    const std::int64_t skew = 3'600'000'000;  // the member's clock, an hour behind ours
-    ReportBlock b;
-    b.ssrc = 7;
-    rp::media::ReportBlockStore store;
-    // One RTCP packet from the member: its SR made at `made_us` (its clock), arriving
-    // `way_back_ms` later, with a block about our SR sent `rtt_ms` before it arrived.
-    auto packet = [&](std::int64_t made_us, double way_back_ms, double rtt_ms, double now_s) {
-        std::int64_t arrival_us = made_us + static_cast<std::int64_t>(way_back_ms * 1000);
-        b.lsr = ntp_compact(arrival_us - static_cast<std::int64_t>(rtt_ms * 1000));
-        b.dlsr = 0;
-        store.add({b}, ntp_compact(arrival_us),
-                  one_way_ms(ntp_compact(made_us - skew), ntp_compact(arrival_us)), now_s);
-    };
-    packet(t0, 10, 20, 0);  // the least: 10 ms back, 20 ms round
-    EXPECT_NEAR(*store.take_max_rtt_ms(), 20, 0.1);
-    // The way back queues 150 ms: a round trip of 170 is 20 our way.
-    packet(t0 + 1'000'000, 160, 170, 1);
-    EXPECT_NEAR(*store.rtt_ms(), 170, 0.1);
-    EXPECT_NEAR(*store.own_way_rtt_ms(), 20, 0.1);
-    EXPECT_NEAR(*store.take_max_rtt_ms(), 20, 0.1);
-    EXPECT_NEAR(store.way_back_queue_ms(), 150, 0.1);
-    // Our own queue stays ours.
-    packet(t0 + 2'000'000, 10, 120, 2);
-    EXPECT_NEAR(*store.take_max_rtt_ms(), 120, 0.1);
-    // A packet without a sender report: the last way back stands.
-    b.lsr = ntp_compact(t0 + 3'000'000 - 30'000);
-    store.add({b}, ntp_compact(t0 + 3'000'000));
-    EXPECT_NEAR(*store.own_way_rtt_ms(), 30, 0.1);
-    // The least one-way delay is forgotten after two windows: a route 40 ms longer is the
-    // new floor, not a queue for ever.
-    double w = ReportBlockStore::kOneWayWindowS;
-    packet(t0 + 4'000'000, 50, 60, 3 + w);
-    EXPECT_NEAR(store.way_back_queue_ms(), 40, 0.1);  // within the window before: a queue
-    packet(t0 + 5'000'000, 50, 60, 3 + 2 * w);
-    EXPECT_NEAR(store.way_back_queue_ms(), 0, 0.1);
-    EXPECT_NEAR(*store.take_max_rtt_ms(), 60, 0.1);
-}
-
 // Our blocks answer the member's newest sender report: LSR its NTP middle, DLSR the time since.
 TEST(RtcpBlocks, OurBlocksCarryLsrAndDlsrOfTheMembersSenderReport) {
     // An SR of SSRC 0x01020304 with NTP 0xAABBCCDD.EEFF0011, no report blocks.

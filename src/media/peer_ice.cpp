@@ -64,15 +64,17 @@ GstPtr<GstElement> make_webrtcbin(const std::string& peer, const Options& cfg, s
                      nullptr);
     if (!cfg.ice_addresses.empty()) restrict_ice_addresses(webrtc, cfg.ice_addresses);
     // A call's first keyframe arrives as a burst of packets: a jitter buffer that has seen a
-    // run of them in order lets them through at once instead of after --latency. Runs where
-    // webrtcbin adds it; it only sets a property.
+    // run of them in order lets them through at once instead of after --latency. Two: a call
+    // starts at 300 kbit/s and keyframes are capped (max-intra-bitrate), so the first one is
+    // 2 or 3 packets at 640x480, and a run of 4 waited for the next frame or the latency.
+    // Runs where webrtcbin adds it; it only sets a property.
     g_signal_connect(
         webrtc, "deep-element-added",
         G_CALLBACK(+[](GstBin*, GstBin*, GstElement* element, gpointer) {
             GstElementFactory* f = gst_element_get_factory(element);
             if (f && g_str_equal(GST_OBJECT_NAME(f), "rtpjitterbuffer") &&
                 g_object_class_find_property(G_OBJECT_GET_CLASS(element), "faststart-min-packets"))
-                g_object_set(element, "faststart-min-packets", 4u, nullptr);
+                g_object_set(element, "faststart-min-packets", 2u, nullptr);
             if (f && g_str_equal(GST_OBJECT_NAME(f), "rtpptdemux"))
                 no_audio_retransmission(element);  // rx (issue #12)
             if (f && g_str_equal(GST_OBJECT_NAME(f), "rtpsession"))

@@ -228,7 +228,14 @@ bool PeerSenders::attach_to_tee(Sender& s) {
             return serialized ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
         },
         nullptr, nullptr);
-    return s.tee_pad && gst_pad_link(s.tee_pad.get(), qsink.get()) == GST_PAD_LINK_OK;
+    if (!s.tee_pad || gst_pad_link(s.tee_pad.get(), qsink.get()) != GST_PAD_LINK_OK) return false;
+    // The tee gives a new pad the stream's sticky events (stream-start, caps) only with the
+    // next buffer, up to a frame later; the payloader needs the caps before the offer or the
+    // answer can go out (a=ssrc). Pushing the caps again sends them on now (a serialized event:
+    // the queue orders it before any buffer the streaming thread pushes meanwhile).
+    if (GstEvent* caps = gst_pad_get_sticky_event(s.tee_pad.get(), GST_EVENT_CAPS, 0))
+        gst_pad_push_event(s.tee_pad.get(), caps);
+    return true;
 }
 
 void PeerSenders::open() {

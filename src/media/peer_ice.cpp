@@ -64,9 +64,9 @@ GstPtr<GstElement> make_webrtcbin(const std::string& peer, const Options& cfg, s
                      nullptr);
     if (!cfg.ice_addresses.empty()) restrict_ice_addresses(webrtc, cfg.ice_addresses);
     // A call's first keyframe arrives as a burst of packets: a jitter buffer that has seen a
-    // run of them in order lets them through at once instead of after --latency. Two: a call
-    // starts at 300 kbit/s and keyframes are capped (max-intra-bitrate), so the first one is
-    // 2 or 3 packets at 640x480, and a run of 4 waited for the next frame or the latency.
+    // run of them in order lets them through at once instead of after --latency. Two, not 4:
+    // a call starts at 300 kbit/s and keyframes are capped (max-intra-bitrate), so the first
+    // one is a few kB, a handful of packets or fewer, and a run of 4 may wait for the next.
     // Runs where webrtcbin adds it; it only sets a property.
     g_signal_connect(
         webrtc, "deep-element-added",

@@ -56,13 +56,14 @@ class LayerPlanner {
     // estimate and a freeze). kMaxDwellS bounds how long a link that grew waits on low: the
     // estimate there is not capped by what arrives, so nothing else tells that it grew, and a
     // lifted limit must see the target climb back within 10 s (issue 12). A refused move up
-    // costs a quarter second of queue, so flapping every 6 s on a thin link is cheap.
+    // goes back within half a second (kRefused), and kAloneUp makes one rare on a link that
+    // cannot carry the full encoding.
     static constexpr double kMinDwellS = 4.0;
     static constexpr double kMaxDwellS = 6.0;
     // A move up that the link refuses: the member's estimate cut under kRefused of what it
     // was at the move, within kRefusedWithinS of it. Back down at once, whatever the
-    // thresholds: the first cut comes a quarter second after the move, the next ones each
-    // half second while the queue grows.
+    // thresholds: the first cut came a quarter to half a second after the move in the traced
+    // runs, the next ones each half second while the queue grew.
     static constexpr double kRefused = 0.9;
     static constexpr double kRefusedWithinS = 2.0;
     // A member alone (or every member) under this share of the ceiling, or under
@@ -78,7 +79,7 @@ class LayerPlanner {
     // The low encoding proves the link at the rate a move up needs before it goes (its most,
     // for a member alone). Not 4/3 as between members: at 640x480 VP8 sends a target of 368
     // kbit/s as 400 and more, and a 500 kbit/s link with audio took that move up and
-    // refused it within half a second, a freeze of 520 ms each few seconds.
+    // refused it within half a second, with a freeze of 520 ms.
     static constexpr double kAloneUp = 1.6;
     // Bits per pixel and frame under which the full encoding drops to kDegradedFps share.
     static constexpr double kMinBitsPerPixel = 0.025;
